@@ -1,0 +1,85 @@
+"""Removal of credentials from URLs, bodies and log records.
+
+v1 calls carry ``access_token`` in the query string and every ``next_url`` repeats it, so any
+URL that reaches a log line, an exception, a ``repr`` or a template passes through here first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+#: Query or form parameters whose values are secrets.
+SECRET_PARAMETERS = frozenset(
+    {
+        "access_token",
+        "client_secret",
+        "code",
+        "sig",
+        "signed_request",
+        "fb_exchange_token",
+        "input_token",
+    }
+)
+
+#: Parameters that identify the caller; dropped from ``next_url`` so it can be shown.
+CREDENTIAL_PARAMETERS = SECRET_PARAMETERS | {"client_id"}
+
+REDACTED = "[redacted]"
+
+_SECRET_IN_TEXT = re.compile(
+    r"(?P<key>\b(?:" + "|".join(sorted(SECRET_PARAMETERS)) + r"))(?P<sep>=|%3D|\"\s*:\s*\"|':\s*')"
+    r"(?P<value>[^&\s\"',;)]+)",
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"(?P<key>\b(?:Bearer|OAuth))\s+(?P<value>[A-Za-z0-9._\-]{8,})")
+
+
+def redact_text(text: str) -> str:
+    """Replace the value of every secret parameter found in free text (URLs, bodies, messages)."""
+    text = _SECRET_IN_TEXT.sub(lambda m: f"{m.group('key')}{m.group('sep')}{REDACTED}", text)
+    return _BEARER.sub(lambda m: f"{m.group('key')} {REDACTED}", text)
+
+
+def redact_url(url: str) -> str:
+    """Keep a URL's shape for logs but replace every secret parameter's value."""
+    return redact_text(url)
+
+
+def strip_credentials(url: str | None) -> str | None:
+    """Drop credential parameters from a URL (for ``next_url`` values shown to callers)."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in CREDENTIAL_PARAMETERS]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that rewrites a record's message so no secret parameter survives.
+
+    Attached to the loggers of urllib3 and requests, which log full request lines at DEBUG.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not hide the record
+            return True
+        cleaned = redact_text(message)
+        if cleaned != message:
+            record.msg = cleaned
+            record.args = None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_filters() -> None:
+    """Attach the filter to the third-party loggers that print request URLs (idempotent)."""
+    for name in ("urllib3.connectionpool", "urllib3", "requests", "requests.packages.urllib3"):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

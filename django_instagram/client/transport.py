@@ -1,0 +1,176 @@
+"""The one HTTP transport: a ``requests.Session`` with timeouts, User-Agent, retries and redaction.
+
+Only this module imports ``requests``. Every request has an explicit (connect, read) timeout.
+GET requests are retried on connection errors, timeouts, HTTP 5xx and transient Graph errors,
+with capped exponential backoff and jitter; requests that create or change something (POST,
+DELETE) are sent once. URLs are logged only after ``redact_url``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import requests
+
+from .. import __version__
+from .envelopes import require_json, retry_after_seconds
+from .errors import InstagramAPIError, InstagramTransportError, RateLimitError
+from .redaction import install_log_filters, redact_url
+from .usage import RateLimitUsage
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = f"django-instagram-platform/{__version__} (+https://pypi.org/project/django-instagram-platform/) python-requests/{requests.__version__}"
+
+install_log_filters()
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse:
+    """A decoded response: status, headers, JSON body (``None`` when empty) and rate-limit usage."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    body: Any
+    usage: RateLimitUsage = field(default_factory=RateLimitUsage)
+
+
+ErrorReader = Callable[[int, Any, Mapping[str, str]], "InstagramAPIError | None"]
+
+
+def full_jitter(delay: float) -> float:
+    """Spread a backoff delay uniformly over [0, delay]; tests replace it to get exact delays."""
+    return random.uniform(0, delay)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How GET requests are retried. ``max_retries=0`` turns retries off."""
+
+    max_retries: int = 2
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    retry_after_cap: float = 30.0
+    jitter: Callable[[float], float] = full_jitter
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.retry_after_cap)
+        return self.jitter(min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))
+
+
+NO_RETRIES = RetryPolicy(max_retries=0)
+
+
+class Transport:
+    """Send requests to Instagram and decode what comes back.
+
+    ``sleep`` is called between retries; pass a function that records instead of sleeping in
+    tests, or use ``NO_RETRIES`` where waiting is not acceptable (inside a web request).
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: tuple[float, float] = (3.05, 10.0),
+        session: requests.Session | None = None,
+        retry: RetryPolicy = NO_RETRIES,
+        sleep: Callable[[float], None] = time.sleep,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self.retry = retry
+        self.sleep = sleep
+        self.user_agent = user_agent
+        self.last_usage = RateLimitUsage()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        read_error: ErrorReader,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse:
+        """Send one request (retrying a GET as the policy allows) and return the decoded response.
+
+        Raises an ``InstagramAPIError`` subclass for an error body, ``InstagramTransportError``
+        for a timeout, a connection error or a body that is not JSON.
+        """
+        method = method.upper()
+        attempts = 1 + (self.retry.max_retries if method == "GET" else 0)
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._send_once(method, url, read_error, params, data, headers)
+            except (InstagramTransportError, InstagramAPIError) as error:
+                if attempt >= attempts or not _is_retryable(error):
+                    raise
+                delay = self.retry.delay(attempt, getattr(error, "retry_after", None))
+                logger.info(
+                    "Retrying %s %s (attempt %d of %d) in %.2f s after: %s",
+                    method, redact_url(url), attempt + 1, attempts, delay, error,
+                )
+                self.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(self, method, url, read_error, params, data, headers) -> ApiResponse:
+        request_headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
+        request_headers.update(headers or {})
+        logger.debug("Instagram request started: %s %s", method, redact_url(url))
+        try:
+            response = self.session.request(
+                method, url, params=params, data=data, headers=request_headers, timeout=self.timeout
+            )
+        except requests.Timeout as error:
+            raise InstagramTransportError(
+                f"Instagram did not answer {method} {redact_url(url)} within {self.timeout} seconds "
+                "(connect, read).",
+                retryable=True,
+            ) from None
+        except requests.RequestException as error:
+            raise InstagramTransportError(
+                f"Could not reach Instagram for {method} {redact_url(url)}: {type(error).__name__}.",
+                retryable=True,
+            ) from None
+        return self._decode(response, read_error)
+
+    def _decode(self, response: requests.Response, read_error: ErrorReader) -> ApiResponse:
+        headers = dict(response.headers)
+        usage = RateLimitUsage.from_headers(headers)
+        self.last_usage = usage
+        logger.debug("Instagram answered HTTP %d for %s", response.status_code, redact_url(response.url or ""))
+        try:
+            body = require_json(response.status_code, response.text, headers.get("Content-Type", ""))
+        except InstagramTransportError:
+            if response.status_code == 429:
+                raise RateLimitError(
+                    "Instagram answered HTTP 429 without a JSON body.",
+                    status_code=429, headers=headers, retry_after=retry_after_seconds(headers),
+                ) from None
+            raise
+        error = read_error(response.status_code, body, headers)
+        if error is not None:
+            raise error
+        if response.status_code >= 500:
+            raise InstagramTransportError(
+                f"Instagram answered HTTP {response.status_code}.", retryable=True,
+                status_code=response.status_code,
+            )
+        return ApiResponse(response.status_code, headers, body, usage)
+
+
+def _is_retryable(error: Exception) -> bool:
+    if isinstance(error, InstagramTransportError):
+        return error.retryable
+    if isinstance(error, InstagramAPIError):
+        return error.is_transient or (error.status_code or 0) >= 500
+    return False
+

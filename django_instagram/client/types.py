@@ -1,0 +1,464 @@
+"""Typed results of Instagram calls, shared by the v1 and the Graph API.
+
+Each type is a frozen dataclass with ``from_v1`` (and, where the Graph API has the object,
+``from_graph``) constructors that accept dicts lacking keys, carrying nulls or extra keys.
+A constructor raises ``UnexpectedResponseError`` only when the value is not an object at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from . import coerce
+from .errors import InstagramTransportError
+
+
+class UnexpectedResponseError(InstagramTransportError):
+    """Instagram answered with JSON of a shape the client cannot read."""
+
+
+def _require_object(value: Any, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise UnexpectedResponseError(
+            f"Instagram returned {type(value).__name__} where a {what} object was expected."
+        )
+    return value
+
+
+def mask_token(token: str | None) -> str:
+    """Show at most the last four characters of a secret, as ``…a1b2``."""
+    if not token:
+        return ""
+    if len(token) < 12:
+        return "…"
+    return f"…{token[-4:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """One rendition of a picture or video."""
+
+    url: str
+    width: int | None = None
+    height: int | None = None
+
+    @classmethod
+    def from_v1(cls, data: Any) -> Image | None:
+        data = coerce.as_dict(data)
+        url = coerce.as_str(data.get("url"))
+        if not url:
+            return None
+        return cls(url, coerce.as_int(data.get("width")), coerce.as_int(data.get("height")))
+
+
+def _renditions(data: Any) -> dict[str, Image]:
+    renditions = {}
+    for name, value in coerce.as_dict(data).items():
+        image = Image.from_v1(value)
+        if image is not None:
+            renditions[str(name)] = image
+    return renditions
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place. ``id`` is a string even where Instagram sent an integer."""
+
+    id: str | None
+    name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @classmethod
+    def from_v1(cls, data: Any) -> Location:
+        data = _require_object(data, "location")
+        return cls(
+            id=coerce.as_str(data.get("id")),
+            name=coerce.as_text(data.get("name")),
+            latitude=coerce.as_float(data.get("latitude")),
+            longitude=coerce.as_float(data.get("longitude")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A hashtag and the number of media that carry it."""
+
+    name: str
+    media_count: int | None = None
+
+    @classmethod
+    def from_v1(cls, data: Any) -> Tag:
+        data = _require_object(data, "tag")
+        return cls(coerce.as_text(data.get("name")), coerce.as_int(data.get("media_count")))
+
+
+@dataclass(frozen=True, slots=True)
+class UserSearchResult:
+    """The short form of a user that lists, likes, comments and media carry."""
+
+    id: str | None
+    username: str = ""
+    full_name: str = ""
+    profile_picture: str | None = None
+
+    @classmethod
+    def from_v1(cls, data: Any) -> UserSearchResult:
+        data = _require_object(data, "user")
+        return cls(
+            id=coerce.as_str(data.get("id")),
+            username=coerce.as_text(data.get("username")),
+            full_name=coerce.as_text(data.get("full_name")),
+            profile_picture=coerce.as_str(data.get("profile_picture")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    media: int | None = None
+    follows: int | None = None
+    followed_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A full user profile.
+
+    For the Graph API ``id`` is the Instagram account id (``user_id``, the one webhooks use)
+    and ``app_scoped_id`` is the app-scoped ``id`` of ``/me``; for v1 both are the v1 user id.
+    """
+
+    id: str | None
+    username: str = ""
+    full_name: str = ""
+    profile_picture: str | None = None
+    bio: str = ""
+    website: str = ""
+    counts: Counts = field(default_factory=Counts)
+    account_type: str | None = None
+    app_scoped_id: str | None = None
+
+    @classmethod
+    def from_v1(cls, data: Any) -> User:
+        data = _require_object(data, "user")
+        counts = coerce.as_dict(data.get("counts"))
+        user_id = coerce.as_str(data.get("id"))
+        return cls(
+            id=user_id,
+            username=coerce.as_text(data.get("username")),
+            full_name=coerce.as_text(data.get("full_name")),
+            profile_picture=coerce.as_str(data.get("profile_picture")),
+            bio=coerce.as_text(data.get("bio")),
+            website=coerce.as_text(data.get("website")),
+            counts=Counts(
+                media=coerce.as_int(counts.get("media")),
+                follows=coerce.as_int(counts.get("follows")),
+                followed_by=coerce.as_int(counts.get("followed_by")),
+            ),
+            app_scoped_id=user_id,
+        )
+
+    @classmethod
+    def from_graph(cls, data: Any) -> User:
+        data = _require_object(data, "user")
+        app_scoped_id = coerce.as_str(data.get("id"))
+        return cls(
+            id=coerce.as_str(data.get("user_id")) or app_scoped_id,
+            username=coerce.as_text(data.get("username")),
+            full_name=coerce.as_text(data.get("name")),
+            profile_picture=coerce.as_str(data.get("profile_picture_url")),
+            bio=coerce.as_text(data.get("biography")),
+            website=coerce.as_text(data.get("website")),
+            counts=Counts(
+                media=coerce.as_int(data.get("media_count")),
+                follows=coerce.as_int(data.get("follows_count")),
+                followed_by=coerce.as_int(data.get("followers_count")),
+            ),
+            account_type=coerce.as_str(data.get("account_type")),
+            app_scoped_id=app_scoped_id,
+        )
+
+    def as_search_result(self) -> UserSearchResult:
+        return UserSearchResult(self.id, self.username, self.full_name, self.profile_picture)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment, or the caption of a media (v1 sends captions as comments)."""
+
+    id: str | None
+    text: str = ""
+    created_time: datetime | None = None
+    from_user: UserSearchResult | None = None
+    like_count: int | None = None
+    hidden: bool | None = None
+    replies: tuple[Comment, ...] = ()
+
+    @classmethod
+    def from_v1(cls, data: Any) -> Comment:
+        data = _require_object(data, "comment")
+        author = data.get("from")
+        return cls(
+            id=coerce.as_str(data.get("id")),
+            text=coerce.as_text(data.get("text")),
+            created_time=coerce.as_epoch_datetime(data.get("created_time")),
+            from_user=UserSearchResult.from_v1(author) if isinstance(author, dict) else None,
+        )
+
+    @classmethod
+    def from_graph(cls, data: Any) -> Comment:
+        data = _require_object(data, "comment")
+        author = coerce.as_dict(data.get("from"))
+        username = coerce.as_text(data.get("username")) or coerce.as_text(author.get("username"))
+        from_user = None
+        if username or author.get("id") is not None:
+            from_user = UserSearchResult(id=coerce.as_str(author.get("id")), username=username)
+        replies = coerce.as_list(coerce.as_dict(data.get("replies")).get("data"))
+        return cls(
+            id=coerce.as_str(data.get("id")),
+            text=coerce.as_text(data.get("text")),
+            created_time=coerce.as_iso_datetime(data.get("timestamp")),
+            from_user=from_user,
+            like_count=coerce.as_int(data.get("like_count")),
+            hidden=coerce.as_bool(data.get("hidden")),
+            replies=tuple(cls.from_graph(reply) for reply in replies if isinstance(reply, dict)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UserInPhoto:
+    user: UserSearchResult
+    x: float | None = None
+    y: float | None = None
+
+
+def _users_in_photo(value: Any) -> tuple[UserInPhoto, ...]:
+    tagged = []
+    for entry in coerce.as_list(value):
+        entry = coerce.as_dict(entry)
+        user = entry.get("user")
+        if not isinstance(user, dict):
+            continue
+        position = coerce.as_dict(entry.get("position"))
+        tagged.append(
+            UserInPhoto(
+                UserSearchResult.from_v1(user),
+                coerce.as_float(position.get("x")),
+                coerce.as_float(position.get("y")),
+            )
+        )
+    return tuple(tagged)
+
+
+_GRAPH_MEDIA_TYPES = {"IMAGE": "image", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel"}
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A picture, video or carousel, from either API.
+
+    ``images`` and ``videos`` map rendition names (``standard_resolution``, ``low_resolution``,
+    ``thumbnail``) to ``Image``. Graph media have one rendition: ``standard_resolution`` from
+    ``media_url``, plus ``thumbnail`` from ``thumbnail_url`` on videos.
+    """
+
+    id: str | None
+    type: str = "image"
+    link: str | None = None
+    created_time: datetime | None = None
+    caption: Comment | None = None
+    user: UserSearchResult | None = None
+    images: dict[str, Image] = field(default_factory=dict)
+    videos: dict[str, Image] = field(default_factory=dict)
+    carousel_media: tuple[Media, ...] = ()
+    tags: tuple[str, ...] = ()
+    likes_count: int | None = None
+    comments_count: int | None = None
+    location: Location | None = None
+    users_in_photo: tuple[UserInPhoto, ...] = ()
+    filter: str | None = None
+    user_has_liked: bool | None = None
+    shortcode: str | None = None
+    media_product_type: str | None = None
+
+    @property
+    def image_url(self) -> str | None:
+        """The largest still picture: the photo itself, or a video's poster."""
+        for name in ("standard_resolution", "low_resolution", "thumbnail"):
+            if name in self.images:
+                return self.images[name].url
+        if self.carousel_media:
+            return self.carousel_media[0].image_url
+        return None
+
+    @property
+    def thumbnail_url(self) -> str | None:
+        for name in ("thumbnail", "low_resolution", "standard_resolution"):
+            if name in self.images:
+                return self.images[name].url
+        if self.carousel_media:
+            return self.carousel_media[0].thumbnail_url
+        return None
+
+    @property
+    def video_url(self) -> str | None:
+        for name in ("standard_resolution", "low_resolution", "low_bandwidth"):
+            if name in self.videos:
+                return self.videos[name].url
+        return None
+
+    @property
+    def caption_text(self) -> str:
+        return self.caption.text if self.caption else ""
+
+    @classmethod
+    def from_v1(cls, data: Any) -> Media:
+        data = _require_object(data, "media")
+        caption = data.get("caption")
+        user = data.get("user")
+        location = data.get("location")
+        return cls(
+            id=coerce.as_str(data.get("id")),
+            type=coerce.as_str(data.get("type")) or "image",
+            link=coerce.as_str(data.get("link")),
+            created_time=coerce.as_epoch_datetime(data.get("created_time")),
+            caption=Comment.from_v1(caption) if isinstance(caption, dict) else None,
+            user=UserSearchResult.from_v1(user) if isinstance(user, dict) else None,
+            images=_renditions(data.get("images")),
+            videos=_renditions(data.get("videos")),
+            carousel_media=tuple(
+                cls.from_v1(child)
+                for child in coerce.as_list(data.get("carousel_media"))
+                if isinstance(child, dict)
+            ),
+            tags=tuple(tag for tag in coerce.as_list(data.get("tags")) if isinstance(tag, str)),
+            likes_count=coerce.as_int(coerce.as_dict(data.get("likes")).get("count")),
+            comments_count=coerce.as_int(coerce.as_dict(data.get("comments")).get("count")),
+            location=Location.from_v1(location) if isinstance(location, dict) else None,
+            users_in_photo=_users_in_photo(data.get("users_in_photo")),
+            filter=coerce.as_str(data.get("filter")),
+            user_has_liked=coerce.as_bool(data.get("user_has_liked")),
+        )
+
+    @classmethod
+    def from_graph(cls, data: Any) -> Media:
+        data = _require_object(data, "media")
+        media_type = _GRAPH_MEDIA_TYPES.get(coerce.as_text(data.get("media_type")), "image")
+        created_time = coerce.as_iso_datetime(data.get("timestamp"))
+        username = coerce.as_text(data.get("username"))
+        owner = coerce.as_dict(data.get("owner"))
+        user = None
+        if username or owner.get("id") is not None:
+            user = UserSearchResult(id=coerce.as_str(owner.get("id")), username=username)
+        caption_text = data.get("caption")
+        caption = None
+        if isinstance(caption_text, str):
+            caption = Comment(id=None, text=caption_text, created_time=created_time, from_user=user)
+        media_url = coerce.as_str(data.get("media_url"))
+        thumbnail = coerce.as_str(data.get("thumbnail_url"))
+        images, videos = {}, {}
+        if media_type == "video":
+            if media_url:
+                videos["standard_resolution"] = Image(media_url)
+            if thumbnail:
+                images["standard_resolution"] = Image(thumbnail)
+                images["thumbnail"] = Image(thumbnail)
+        elif media_url:
+            images["standard_resolution"] = Image(media_url)
+        children = coerce.as_list(coerce.as_dict(data.get("children")).get("data"))
+        return cls(
+            id=coerce.as_str(data.get("id")),
+            type=media_type,
+            link=coerce.as_str(data.get("permalink")),
+            created_time=created_time,
+            caption=caption,
+            user=user,
+            images=images,
+            videos=videos,
+            carousel_media=tuple(
+                cls.from_graph(child) for child in children if isinstance(child, dict)
+            ),
+            likes_count=coerce.as_int(data.get("like_count")),
+            comments_count=coerce.as_int(data.get("comments_count")),
+            shortcode=coerce.as_str(data.get("shortcode")),
+            media_product_type=coerce.as_str(data.get("media_product_type")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    incoming_status: str = "none"
+    outgoing_status: str = "none"
+    target_user_is_private: bool | None = None
+
+    @classmethod
+    def from_v1(cls, data: Any) -> Relationship:
+        data = coerce.as_dict(data)
+        return cls(
+            incoming_status=coerce.as_str(data.get("incoming_status")) or "none",
+            outgoing_status=coerce.as_str(data.get("outgoing_status")) or "none",
+            target_user_is_private=coerce.as_bool(data.get("target_user_is_private")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccessToken:
+    """The result of a code exchange, long-lived exchange or refresh.
+
+    ``repr()`` masks the token; read ``access_token`` to use it.
+    """
+
+    access_token: str = field(repr=False)
+    user: User | None = None
+    user_id: str | None = None
+    permissions: tuple[str, ...] = ()
+    token_type: str | None = None
+    expires_in: int | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"AccessToken(access_token={mask_token(self.access_token)!r}, user_id={self.user_id!r}, "
+            f"permissions={self.permissions!r}, expires_in={self.expires_in!r})"
+        )
+
+    __str__ = __repr__
+
+    def expires_at(self, now: datetime | None = None) -> datetime | None:
+        if self.expires_in is None:
+            return None
+        now = now or datetime.now(timezone.utc)
+        return now + timedelta(seconds=self.expires_in)
+
+    @classmethod
+    def from_v1(cls, data: Any) -> AccessToken:
+        data = _require_object(data, "access token")
+        token = coerce.as_str(data.get("access_token"))
+        if not token:
+            raise UnexpectedResponseError("Instagram's token response has no access_token.")
+        user_data = data.get("user")
+        user = User.from_v1(user_data) if isinstance(user_data, dict) else None
+        return cls(access_token=token, user=user, user_id=user.id if user else None)
+
+    @classmethod
+    def from_graph(cls, data: Any) -> AccessToken:
+        """Read the code exchange (flat or ``{"data": [...]}``), long-lived exchange or refresh."""
+        data = _require_object(data, "access token")
+        wrapped = coerce.as_list(data.get("data"))
+        if wrapped and isinstance(wrapped[0], dict):
+            data = wrapped[0]
+        token = coerce.as_str(data.get("access_token"))
+        if not token:
+            raise UnexpectedResponseError("Instagram's token response has no access_token.")
+        permissions = data.get("permissions")
+        if isinstance(permissions, str):
+            permissions = [p.strip() for p in permissions.split(",")]
+        scopes = tuple(p for p in coerce.as_list(permissions) if isinstance(p, str) and p)
+        return cls(
+            access_token=token,
+            user_id=coerce.as_str(data.get("user_id")),
+            permissions=scopes,
+            token_type=coerce.as_str(data.get("token_type")),
+            expires_in=coerce.as_int(data.get("expires_in")),
+        )

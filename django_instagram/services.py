@@ -1,0 +1,590 @@
+"""The one place a site calls Instagram from.
+
+Every call of the Elixtagram client is here under the same name, with typed results and the
+errors of ``django_instagram.exceptions``. ``token`` defaults to ``GLOBAL``: the token set with
+``configure(GLOBAL, token)`` or ``INSTAGRAM["ACCESS_TOKEN"]``, else (v1 only) the app's
+``client_id``. It may also be a token string, an ``InstagramAccount``, or a site user with exactly
+one linked account. Calls that take Elixtagram's map of parameters accept a dict or keyword
+arguments; an unknown name raises ``TypeError`` that lists the accepted ones.
+
+The API that answers is the account's own, or ``INSTAGRAM["API"]`` for a token string; a call
+that API does not offer raises ``NotSupportedError``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from django.urls import reverse
+
+from . import signals
+from .client import oauth
+from .client.errors import InstagramAPIError, NotSupportedError, OAuthAccessTokenError
+from .client.legacy import RELATIONSHIP_ACTIONS
+from .client.pagination import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, CursorPage, Page, iterate
+from .client.types import AccessToken, Comment, Location, Media, Relationship, Tag, User, UserSearchResult
+from .client.usage import RateLimitUsage
+from .conf import instagram_settings
+from .exceptions import AccountError
+from .resolution import GLOBAL, Credential, background_work, configured_api, legacy_client, resolve, transport
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "GLOBAL", "authorize_url", "background_work", "configure", "get_token", "iter_location_recent_media",
+    "iter_tag_recent_media", "iter_user_feed", "iter_user_followed_by", "iter_user_follows",
+    "iter_user_media_liked", "iter_user_recent_media", "last_rate_limit_usage", "location",
+    "location_recent_media", "location_recent_media_with_pagination", "location_search", "media",
+    "media_comment", "media_comment_delete", "media_comments", "media_like", "media_likes",
+    "media_popular", "media_search", "media_shortcode", "media_unlike", "tag", "tag_recent_media",
+    "tag_recent_media_with_pagination", "tag_search", "user", "user_feed", "user_followed_by",
+    "user_follows", "user_media_liked", "user_recent_media", "user_recent_media_with_pagination",
+    "user_relationship", "user_requested_by", "user_search",
+]
+
+_usage = threading.local()
+
+# Parameter names each call accepts (Elixtagram's lists, with the ones the API documented).
+MEDIA_RANGE = ("count", "min_timestamp", "max_timestamp", "min_id", "max_id")
+TAG_MEDIA = ("count", "min_tag_id", "max_tag_id")
+LOCATION_SEARCH = ("lat", "lng", "distance", "count", "facebook_places_id", "foursquare_v2_id", "foursquare_id")
+MEDIA_SEARCH = ("lat", "lng", "distance", "count", "min_timestamp", "max_timestamp")
+USER_SEARCH = ("q", "count")
+FEED = ("count", "min_id", "max_id")
+LIKED = ("count", "max_like_id")
+FOLLOWS = ("count", "cursor")
+
+
+# Configuration and OAuth ------------------------------------------------------------------------
+
+
+def configure(*args: Any) -> None:
+    """Set runtime configuration for this process, over settings and the environment.
+
+    ``configure()`` clears it; ``configure(client_id, client_secret, redirect_uri)`` sets the app
+    credentials; ``configure(GLOBAL, token)`` sets the global token.
+    """
+    runtime = instagram_settings.runtime
+    if not args:
+        runtime.clear()
+        return
+    if len(args) == 2 and args[0] is GLOBAL:
+        if not isinstance(args[1], str) or not args[1]:
+            raise TypeError("configure(GLOBAL, token) needs a non-empty token string.")
+        runtime["ACCESS_TOKEN"] = args[1]
+        return
+    if len(args) == 3:
+        runtime.update(zip(("CLIENT_ID", "CLIENT_SECRET", "REDIRECT_URI"), args))
+        return
+    raise TypeError(
+        "configure() takes no arguments, (client_id, client_secret, redirect_uri) or (GLOBAL, token)."
+    )
+
+
+def authorize_url(scopes: Iterable[str] | None = None, state: str | None = None, *, api: str | None = None) -> str:
+    """Build the URL that sends a user to Instagram to authorise the app.
+
+    With ``INSTAGRAM["SANDBOX"]`` on, the URL points at the sandbox's consent page on this site.
+    """
+    api = api or configured_api()
+    scope_list = list(instagram_settings.scopes if scopes is None else scopes)
+    if api == "legacy":
+        _check_legacy_scopes(scope_list)
+        base, separator = oauth.LEGACY_AUTHORIZE_URL, " "
+    else:
+        base, separator = oauth.GRAPH_AUTHORIZE_URL, ","
+    if instagram_settings.SANDBOX:
+        base = reverse("django_instagram_sandbox:authorize")
+    return oauth.build_authorize_url(
+        base,
+        client_id=instagram_settings.require("CLIENT_ID"),
+        redirect_uri=instagram_settings.require("REDIRECT_URI"),
+        scopes=scope_list,
+        state=state,
+        scope_separator=separator,
+    )
+
+
+def _check_legacy_scopes(scopes: list[str]) -> None:
+    unknown = [scope for scope in scopes if scope not in oauth.LEGACY_SCOPES]
+    if unknown:
+        raise ValueError(
+            f"Unknown v1 scope(s) {', '.join(map(repr, unknown))}; use {', '.join(oauth.LEGACY_SCOPES)}."
+        )
+
+
+def get_token(code: str, *, api: str | None = None) -> AccessToken:
+    """Exchange an authorisation code for an access token (``#_`` at the end is stripped)."""
+    api = api or configured_api()
+    return oauth.exchange_code(
+        transport(),
+        code,
+        client_id=instagram_settings.require("CLIENT_ID"),
+        client_secret=instagram_settings.require("CLIENT_SECRET"),
+        redirect_uri=instagram_settings.require("REDIRECT_URI"),
+        api=api,
+    )
+
+
+def last_rate_limit_usage() -> RateLimitUsage:
+    """The rate-limit usage Instagram reported for the last call made in this thread."""
+    return getattr(_usage, "value", RateLimitUsage())
+
+
+# Dispatch ----------------------------------------------------------------------------------------
+
+
+def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Callable | None = None) -> Any:
+    """Run call ``name`` on the API of ``token``'s credential and record what happened."""
+    credential = resolve(token)
+    handler = legacy if credential.api == "legacy" else graph
+    if handler is None:
+        other = "the legacy v1 API" if credential.api == "graph" else "the Instagram API with Instagram Login"
+        raise NotSupportedError(name, _api_label(credential.api), f"It exists only in {other}.")
+    client = legacy_client() if credential.api == "legacy" else _graph_client()
+    argument = credential.query if credential.api == "legacy" else credential
+    try:
+        return handler(client, argument)
+    except OAuthAccessTokenError as error:
+        _mark_needs_reauth(credential, error)
+        raise
+    except InstagramAPIError as error:
+        logger.info("Instagram call %s failed for account %s: %s", name, _account_id(credential), error)
+        raise
+    finally:
+        _usage.value = client.transport.last_usage
+
+
+def _api_label(api: str) -> str:
+    return "legacy v1" if api == "legacy" else "Instagram API with Instagram Login (graph)"
+
+
+def _graph_client():
+    from .graph import graph_client
+
+    return graph_client()
+
+
+def _account_id(credential: Credential) -> Any:
+    return getattr(credential.account, "pk", None)
+
+
+def _mark_needs_reauth(credential: Credential, error: Exception) -> None:
+    account = credential.account
+    logger.warning("Instagram rejected the token of account %s: %s", _account_id(credential), error)
+    if account is None or account.pk is None:
+        return
+    from .accounts import mark_needs_reauth
+
+    mark_needs_reauth(account, str(error))
+
+
+def _params(call: str, params: Any, kwargs: Mapping[str, Any], accepted: tuple[str, ...]) -> dict[str, Any]:
+    """Merge a parameter dict and keyword arguments, rejecting unknown names."""
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"{call}() takes its parameters as a dict or keyword arguments, not {type(params).__name__}.")
+    merged = {**(params or {}), **kwargs}
+    unknown = sorted(str(key) for key in merged if key not in accepted)
+    if unknown:
+        raise TypeError(
+            f"{call}() got unknown parameter(s) {', '.join(unknown)}; accepted: {', '.join(accepted)}."
+        )
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def _require(call: str, params: Mapping[str, Any], *names: str) -> None:
+    missing = [name for name in names if name not in params]
+    if missing:
+        raise TypeError(f"{call}() requires the parameter(s) {', '.join(missing)}.")
+
+
+# Tags --------------------------------------------------------------------------------------------
+
+
+def tag(name: str, token: Any = GLOBAL) -> Tag:
+    return _call("tag", token, legacy=lambda c, auth: c.tag(name, auth))
+
+
+def tag_search(query: str, token: Any = GLOBAL) -> list[Tag]:
+    return _call("tag_search", token, legacy=lambda c, auth: c.tag_search(query, auth))
+
+
+def tag_recent_media_with_pagination(name: str, params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> Page[Media]:
+    query = _params("tag_recent_media_with_pagination", params, kwargs, TAG_MEDIA)
+    return _call("tag_recent_media_with_pagination", token, legacy=lambda c, auth: c.tag_recent_media(name, query, auth))
+
+
+def tag_recent_media(name: str, params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
+    query = _params("tag_recent_media", params, kwargs, TAG_MEDIA)
+    return _call("tag_recent_media", token, legacy=lambda c, auth: c.tag_recent_media(name, query, auth).data)
+
+
+def iter_tag_recent_media(
+    name: str, params: Any = None, token: Any = GLOBAL, *, max_items: int | None = DEFAULT_MAX_ITEMS,
+    max_pages: int | None = DEFAULT_MAX_PAGES, **kwargs: Any,
+) -> Iterator[Media]:
+    query = _params("iter_tag_recent_media", params, kwargs, TAG_MEDIA)
+    return _iterate(
+        lambda cursor: tag_recent_media_with_pagination(name, _with(query, "max_tag_id", cursor), token),
+        lambda page: page.pagination.next_max_tag_id, max_items, max_pages,
+    )
+
+
+# Locations -----------------------------------------------------------------------------------------
+
+
+def location(location_id: Any, token: Any = GLOBAL) -> Location:
+    return _call("location", token, legacy=lambda c, auth: c.location(location_id, auth))
+
+
+def location_recent_media_with_pagination(
+    location_id: Any, params: Any = None, token: Any = GLOBAL, **kwargs: Any
+) -> Page[Media]:
+    query = _params("location_recent_media_with_pagination", params, kwargs, MEDIA_RANGE)
+    return _call(
+        "location_recent_media_with_pagination", token,
+        legacy=lambda c, auth: c.location_recent_media(location_id, query, auth),
+    )
+
+
+def location_recent_media(location_id: Any, params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
+    query = _params("location_recent_media", params, kwargs, MEDIA_RANGE)
+    return _call(
+        "location_recent_media", token, legacy=lambda c, auth: c.location_recent_media(location_id, query, auth).data
+    )
+
+
+def iter_location_recent_media(
+    location_id: Any, params: Any = None, token: Any = GLOBAL, *, max_items: int | None = DEFAULT_MAX_ITEMS,
+    max_pages: int | None = DEFAULT_MAX_PAGES, **kwargs: Any,
+) -> Iterator[Media]:
+    query = _params("iter_location_recent_media", params, kwargs, MEDIA_RANGE)
+    return _iterate(
+        lambda cursor: location_recent_media_with_pagination(location_id, _with(query, "max_id", cursor), token),
+        lambda page: page.pagination.next_max_id, max_items, max_pages,
+    )
+
+
+def location_search(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Location]:
+    """Search locations by exactly one of: ``lat`` and ``lng``, ``facebook_places_id``,
+    ``foursquare_v2_id`` or ``foursquare_id`` (plus ``distance`` and ``count``)."""
+    query = _params("location_search", params, kwargs, LOCATION_SEARCH)
+    _check_location_selector(query)
+    return _call("location_search", token, legacy=lambda c, auth: c.location_search(query, auth))
+
+
+def _check_location_selector(query: Mapping[str, Any]) -> None:
+    selectors = [name for name in ("facebook_places_id", "foursquare_v2_id", "foursquare_id") if name in query]
+    has_lat, has_lng = "lat" in query, "lng" in query
+    if has_lat != has_lng:
+        raise ValueError("location_search() needs lat and lng together.")
+    if has_lat:
+        selectors.append("lat+lng")
+    if len(selectors) != 1:
+        raise ValueError(
+            "location_search() needs exactly one of lat+lng, facebook_places_id, foursquare_v2_id or "
+            f"foursquare_id; got {', '.join(selectors) or 'none'}."
+        )
+
+
+# Media -----------------------------------------------------------------------------------------------
+
+
+def media(media_id: Any, token: Any = GLOBAL) -> Media:
+    return _call(
+        "media", token,
+        legacy=lambda c, auth: c.media(media_id, auth),
+        graph=lambda g, cred: g.media(media_id, cred.token),
+    )
+
+
+def media_shortcode(shortcode: str, token: Any = GLOBAL) -> Media:
+    return _call("media_shortcode", token, legacy=lambda c, auth: c.media_shortcode(shortcode, auth))
+
+
+def media_search(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
+    query = _params("media_search", params, kwargs, MEDIA_SEARCH)
+    _require("media_search", query, "lat", "lng")
+    return _call("media_search", token, legacy=lambda c, auth: c.media_search(query, auth))
+
+
+def media_popular(count: int | None = None, token: Any = GLOBAL) -> list[Media]:
+    query = {} if count is None else {"count": _positive_int("media_popular", "count", count)}
+    return _call("media_popular", token, legacy=lambda c, auth: c.media_popular(query, auth))
+
+
+def _positive_int(call: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{call}() needs {name} as a positive integer, not {value!r}.")
+    return value
+
+
+# Comments ---------------------------------------------------------------------------------------------
+
+
+def media_comments(media_id: Any, token: Any = GLOBAL) -> list[Comment]:
+    return _call(
+        "media_comments", token,
+        legacy=lambda c, auth: c.media_comments(media_id, auth),
+        graph=lambda g, cred: list(g.iter_comments(media_id, cred.token)),
+    )
+
+
+def media_comment(media_id: Any, text: str, token: Any = GLOBAL) -> None:
+    """Comment on a media. With the Graph API, only on the account's own media."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("media_comment() needs a non-empty text.")
+    _call(
+        "media_comment", token,
+        legacy=lambda c, auth: c.media_comment(media_id, text, _user_auth("media_comment", auth)),
+        graph=lambda g, cred: g.comment(media_id, text, cred.token),
+    )
+
+
+def media_comment_delete(media_id: Any, comment_id: Any, token: Any = GLOBAL) -> None:
+    _call(
+        "media_comment_delete", token,
+        legacy=lambda c, auth: c.media_comment_delete(media_id, comment_id, _user_auth("media_comment_delete", auth)),
+        graph=lambda g, cred: g.delete_comment(comment_id, cred.token),
+    )
+
+
+def _user_auth(call: str, auth: Mapping[str, str]) -> Mapping[str, str]:
+    """Reject client-id authentication for calls that act as a user."""
+    if "access_token" not in auth:
+        raise AccountError(
+            f"{call}() acts as a user and needs an access token: pass token= or call configure(GLOBAL, token)."
+        )
+    return auth
+
+
+# Likes ---------------------------------------------------------------------------------------------------
+
+
+def media_likes(media_id: Any, token: Any = GLOBAL) -> list[UserSearchResult]:
+    return _call("media_likes", token, legacy=lambda c, auth: c.media_likes(media_id, auth))
+
+
+def media_like(media_id: Any, token: Any = GLOBAL) -> None:
+    _call("media_like", token, legacy=lambda c, auth: c.media_like(media_id, _user_auth("media_like", auth)))
+
+
+def media_unlike(media_id: Any, token: Any = GLOBAL) -> None:
+    _call("media_unlike", token, legacy=lambda c, auth: c.media_unlike(media_id, _user_auth("media_unlike", auth)))
+
+
+# Users -------------------------------------------------------------------------------------------------
+
+
+def user(user_id: Any = "self", token: Any = GLOBAL) -> User:
+    """A user's profile; ``"self"`` is the token's owner."""
+    return _call(
+        "user", token,
+        legacy=lambda c, auth: c.user(user_id, auth),
+        graph=lambda g, cred: g.me(cred.token) if str(user_id) == "self" else _graph_self_only("user"),
+    )
+
+
+def _graph_self_only(call: str):
+    raise NotSupportedError(
+        call, _api_label("graph"), 'Only "self" (the token\'s own account) can be read with this API.'
+    )
+
+
+def user_search(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[UserSearchResult]:
+    """Search users by ``q``; at most ``count`` results even when Instagram sends more."""
+    query = _params("user_search", params, kwargs, USER_SEARCH)
+    _require("user_search", query, "q")
+    count = _positive_int("user_search", "count", query["count"]) if "count" in query else None
+    results = _call("user_search", token, legacy=lambda c, auth: c.user_search(query, auth))
+    return results[:count] if count is not None else results
+
+
+def user_recent_media_with_pagination(
+    user_id: Any = "self", params: Any = None, token: Any = GLOBAL, **kwargs: Any
+) -> Page[Media]:
+    query = _params("user_recent_media_with_pagination", params, kwargs, MEDIA_RANGE + ("limit", "since", "until", "after"))
+    return _call(
+        "user_recent_media_with_pagination", token,
+        legacy=lambda c, auth: c.user_recent_media(user_id, _legacy_only(query), auth),
+        graph=lambda g, cred: _graph_recent_media(g, user_id, query, cred),
+    )
+
+
+def _legacy_only(query: Mapping[str, Any]) -> dict[str, Any]:
+    graph_names = {"limit", "since", "until", "after"} & set(query)
+    if graph_names:
+        raise TypeError(f"{', '.join(sorted(graph_names))} exist only in the Graph API; use count, min_id, max_id.")
+    return dict(query)
+
+
+def _graph_recent_media(g, user_id, query, cred):
+    if str(user_id) != "self":
+        _graph_self_only("user_recent_media")
+    return g.my_media(cred.token, query)
+
+
+def user_recent_media(user_id: Any = "self", params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
+    return user_recent_media_with_pagination(user_id, params, token, **kwargs).data
+
+
+def iter_user_recent_media(
+    user_id: Any = "self", params: Any = None, token: Any = GLOBAL, *, max_items: int | None = DEFAULT_MAX_ITEMS,
+    max_pages: int | None = DEFAULT_MAX_PAGES, **kwargs: Any,
+) -> Iterator[Media]:
+    query = _params("iter_user_recent_media", params, kwargs, MEDIA_RANGE + ("limit", "since", "until"))
+    credential_api = resolve(token).api
+
+    def fetch(cursor):
+        key = "after" if credential_api == "graph" else "max_id"
+        return user_recent_media_with_pagination(user_id, _with(query, key, cursor), token)
+
+    def next_cursor(page):
+        return page.pagination.next_cursor if credential_api == "graph" else page.pagination.next_max_id
+
+    return _iterate(fetch, next_cursor, max_items, max_pages)
+
+
+def user_feed(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
+    """The token owner's own recent media (v1 removed the home feed in 2016; Elixtagram did the same)."""
+    query = _params("user_feed", params, kwargs, FEED)
+    return _call("user_feed", token, legacy=lambda c, auth: c.user_recent_media("self", query, auth).data)
+
+
+def iter_user_feed(
+    params: Any = None, token: Any = GLOBAL, *, max_items: int | None = DEFAULT_MAX_ITEMS,
+    max_pages: int | None = DEFAULT_MAX_PAGES, **kwargs: Any,
+) -> Iterator[Media]:
+    query = _params("iter_user_feed", params, kwargs, FEED)
+
+    def fetch(cursor):
+        return _call(
+            "iter_user_feed", token,
+            legacy=lambda c, auth: c.user_recent_media("self", _with(query, "max_id", cursor), auth),
+        )
+
+    return _iterate(fetch, lambda page: page.pagination.next_max_id, max_items, max_pages)
+
+
+def user_media_liked(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
+    query = _params("user_media_liked", params, kwargs, LIKED)
+    return _call("user_media_liked", token, legacy=lambda c, auth: c.user_media_liked(query, auth).data)
+
+
+def iter_user_media_liked(
+    params: Any = None, token: Any = GLOBAL, *, max_items: int | None = DEFAULT_MAX_ITEMS,
+    max_pages: int | None = DEFAULT_MAX_PAGES, **kwargs: Any,
+) -> Iterator[Media]:
+    query = _params("iter_user_media_liked", params, kwargs, LIKED)
+
+    def fetch(cursor):
+        return _call(
+            "iter_user_media_liked", token,
+            legacy=lambda c, auth: c.user_media_liked(_with(query, "max_like_id", cursor), auth),
+        )
+
+    return _iterate(fetch, lambda page: page.pagination.next_max_like_id, max_items, max_pages)
+
+
+# Relationships ------------------------------------------------------------------------------------------
+
+
+def user_follows(user_id: Any, count_or_params: Any = None, token: Any = GLOBAL, **kwargs: Any):
+    """Users that ``user_id`` follows.
+
+    With an integer count (or nothing) returns ``list[UserSearchResult]``, the first page. With a
+    dict or keyword arguments (``count``, ``cursor``) returns a ``CursorPage`` whose
+    ``next_cursor`` is ``None`` on the last page.
+    """
+    first_page_only = count_or_params is None and not kwargs
+    if first_page_only or (isinstance(count_or_params, int) and not isinstance(count_or_params, bool)):
+        query = {} if count_or_params is None else {"count": _positive_int("user_follows", "count", count_or_params)}
+        return _call("user_follows", token, legacy=lambda c, auth: c.user_follows(user_id, query, auth).results)
+    query = _params("user_follows", count_or_params, kwargs, FOLLOWS)
+    return _call("user_follows", token, legacy=lambda c, auth: c.user_follows(user_id, query, auth))
+
+
+def iter_user_follows(
+    user_id: Any, params: Any = None, token: Any = GLOBAL, *, max_items: int | None = DEFAULT_MAX_ITEMS,
+    max_pages: int | None = DEFAULT_MAX_PAGES, **kwargs: Any,
+) -> Iterator[UserSearchResult]:
+    query = _params("iter_user_follows", params, kwargs, FOLLOWS)
+
+    def fetch(cursor):
+        page = _call(
+            "iter_user_follows", token,
+            legacy=lambda c, auth: c.user_follows(user_id, _with(query, "cursor", cursor), auth),
+        )
+        return Page(page.results, _cursor_pagination(page))
+
+    return _iterate(fetch, lambda page: page.pagination.next_cursor, max_items, max_pages)
+
+
+def user_followed_by(user_id: Any, token: Any = GLOBAL) -> list[UserSearchResult]:
+    return _call("user_followed_by", token, legacy=lambda c, auth: c.user_followed_by(user_id, {}, auth).results)
+
+
+def iter_user_followed_by(
+    user_id: Any, token: Any = GLOBAL, *, max_items: int | None = DEFAULT_MAX_ITEMS,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+) -> Iterator[UserSearchResult]:
+    def fetch(cursor):
+        page = _call(
+            "iter_user_followed_by", token,
+            legacy=lambda c, auth: c.user_followed_by(user_id, _with({}, "cursor", cursor), auth),
+        )
+        return Page(page.results, _cursor_pagination(page))
+
+    return _iterate(fetch, lambda page: page.pagination.next_cursor, max_items, max_pages)
+
+
+def _cursor_pagination(page: CursorPage):
+    from .client.pagination import Pagination
+
+    return Pagination(next_cursor=page.next_cursor)
+
+
+def user_requested_by(token: Any = GLOBAL) -> list[UserSearchResult]:
+    return _call("user_requested_by", token, legacy=lambda c, auth: c.user_requested_by(_user_auth("user_requested_by", auth)))
+
+
+def user_relationship(user_id: Any, *args: Any, token: Any = GLOBAL, action: str | None = None) -> Relationship:
+    """Read, or with an action change, the token owner's relationship with ``user_id``.
+
+    Forms: ``user_relationship(user_id, token)`` reads; ``user_relationship(user_id, action, token)``
+    (or ``action=``) posts one of follow, unfollow, block, unblock, approve, ignore and returns the
+    relationship after the change. An unknown action raises ``ValueError`` before any request.
+    """
+    if len(args) > 2:
+        raise TypeError("user_relationship() takes user_id, then an action and/or a token.")
+    if len(args) == 2:
+        action, token = args
+    elif len(args) == 1:
+        if isinstance(args[0], str) and (args[0] in RELATIONSHIP_ACTIONS or action is not None):
+            action = args[0] if action is None else action
+        else:
+            token = args[0]
+    if action is None:
+        return _call("user_relationship", token, legacy=lambda c, auth: c.user_relationship(user_id, auth))
+    if action not in RELATIONSHIP_ACTIONS:
+        raise ValueError(f"Invalid relationship action {action!r}: use one of {', '.join(RELATIONSHIP_ACTIONS)}.")
+    return _call(
+        "user_relationship", token,
+        legacy=lambda c, auth: c.user_relationship_change(user_id, action, _user_auth("user_relationship", auth)),
+    )
+
+
+# Pagination helpers -------------------------------------------------------------------------------------
+
+
+def _with(query: Mapping[str, Any], key: str, cursor: str | None) -> dict[str, Any]:
+    merged = dict(query)
+    if cursor:
+        merged[key] = cursor
+    return merged
+
+
+def _iterate(fetch, next_cursor, max_items, max_pages) -> Iterator:
+    return iterate(fetch, next_cursor, max_items=max_items, max_pages=max_pages)

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("instagram/", include("django_instagram.urls")),
+    path("instagram-sandbox/", include("django_instagram.sandbox.urls")),
+    path("", include("example_project.demo.urls")),
+]
