@@ -1,8 +1,8 @@
 """Cache keys for what the app stores per account in Django's cache framework.
 
-Each account has a version number in the cache; keys include it, so ``invalidate_account``
-drops everything cached for an account (on unlink, data deletion or token change) in one write,
-across every process that shares the cache.
+Each account has a version number in the cache, and every key includes it. So
+``invalidate_account`` drops everything cached for an account (on unlink, data deletion or token
+change) in one write, for every process that shares the cache.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def account_version(account_pk: Any) -> int:
 
 
 def account_key(account_pk: Any, name: str, params: dict | None = None) -> str:
-    """A cache key for ``name`` (such as ``"recent_media"``) of an account with ``params``."""
+    """Build the cache key of ``name`` (such as ``"recent_media"``) for an account and ``params``."""
     digest = hashlib.sha256(json.dumps(params or {}, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"{PREFIX}:account:{account_pk}:v{account_version(account_pk)}:{name}:{digest}"
 

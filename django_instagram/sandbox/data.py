@@ -1,4 +1,4 @@
-"""The recorded Instagram responses the sandbox answers from, loaded once and read-only."""
+"""Recorded Instagram responses that the sandbox serves, loaded once and never modified."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _v1_interactions(name: str) -> tuple:
 
 
 def v1_body(name: str, index: int = 0) -> Any:
-    """A fresh copy of the parsed body of interaction ``index`` in recording ``name``."""
+    """Parse and return the body of interaction ``index`` in recording ``name`` (a fresh copy)."""
     return json.loads(_v1_interactions(name)[index]["response"]["body"])
 
 

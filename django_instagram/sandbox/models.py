@@ -1,6 +1,6 @@
-"""What the sandbox remembers between requests: codes, tokens and the writes made through it.
+"""Sandbox state between requests: codes, tokens and the writes made through the sandbox.
 
-Kept in the database so several web processes of a development site agree.
+The state is in the database, so several web processes of a development site see the same data.
 """
 
 from __future__ import annotations
