@@ -92,7 +92,10 @@ def callback(request: HttpRequest) -> HttpResponse:
         logger.error("Instagram login is misconfigured: %s", error)
         return _failure(request, _("Instagram login is not configured on this site."), status=500)
 
-    messages.success(request, _("Your Instagram account @%(username)s is connected.") % {"username": account.username})
+    messages.success(
+        request, _("Your Instagram account @%(username)s is connected.") % {"username": account.username},
+        fail_silently=True,
+    )
     return HttpResponseRedirect(pending.next_url or adapter.get_login_redirect_url(request))
 
 
@@ -117,5 +120,8 @@ def disconnect(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(InstagramAccount, pk=pk, user=request.user)
     username = account.username
     unlink_account(account)
-    messages.success(request, _("Your Instagram account @%(username)s was disconnected.") % {"username": username})
+    messages.success(
+        request, _("Your Instagram account @%(username)s was disconnected.") % {"username": username},
+        fail_silently=True,
+    )
     return HttpResponseRedirect(_safe_next(request, request.POST.get("next")))
