@@ -104,3 +104,30 @@ class InstagramAccount(models.Model):
     def expires_soon(self, within: timedelta = timedelta(days=7), now=None) -> bool:
         now = now or timezone.now()
         return self.token_expires_at is not None and now < self.token_expires_at <= now + within
+
+
+class DataDeletionRequest(models.Model):
+    """A data-deletion request Meta sent for an Instagram user, and how far it got.
+
+    The row stores no Instagram id, so it keeps nothing of the user it deleted; the confirmation
+    code is what Meta shows the user, and the status page looks the request up by it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    confirmation_code = models.CharField(_("confirmation code"), max_length=64, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    accounts_deleted = models.PositiveIntegerField(_("accounts deleted"), default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data deletion request")
+        verbose_name_plural = _("data deletion requests")
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"Data deletion request {self.confirmation_code} ({self.status})"
