@@ -42,7 +42,7 @@ class Pagination:
     def from_v1(cls, data: Any) -> Pagination:
         data = coerce.as_dict(data)
         return cls(
-            next_url=strip_credentials(coerce.as_str(data.get("next_url"))),
+            next_url=_next_url(data.get("next_url")),
             next_max_id=coerce.as_str(data.get("next_max_id")),
             next_min_id=coerce.as_str(data.get("next_min_id")),
             next_max_tag_id=coerce.as_str(data.get("next_max_tag_id")),
@@ -59,6 +59,14 @@ class Pagination:
             return cls()
         after = coerce.as_str(coerce.as_dict(paging.get("cursors")).get("after"))
         return cls(next_url=strip_credentials(next_link), next_cursor=after)
+
+
+def _next_url(value: Any) -> str | None:
+    """Read ``next_url`` without its credentials; a URL that cannot be parsed is dropped."""
+    try:
+        return strip_credentials(coerce.as_str(value))
+    except ValueError:  # urlsplit rejects some malformed URLs, such as an unclosed "[" host
+        return None
 
 
 @dataclass(frozen=True, slots=True)
