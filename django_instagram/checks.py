@@ -37,6 +37,9 @@ STRING_SETTINGS = (
     "CACHE_ALIAS", "WEBHOOK_VERIFY_TOKEN", "APP_SECRET", "ADAPTER", "SANDBOX_APP_NAME",
 )
 
+#: Settings whose values must not appear in a check message, because check output reaches logs.
+SECRET_SETTINGS = ("CLIENT_SECRET", "ACCESS_TOKEN", "TOKEN_ENCRYPTION_KEYS", "WEBHOOK_VERIFY_TOKEN", "APP_SECRET")
+
 
 def _error(number: int, message: str, hint: str) -> checks.Error:
     return checks.Error(message, hint=hint, id=f"django_instagram.E{number:03d}")
@@ -51,7 +54,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     problems = _unknown_keys(raw) + _types(raw)
     if problems:
         return problems
-    return _credentials() + _redirect_uri() + _api_and_scopes() + _sandbox() + _encryption_keys()
+    return _credentials() + _redirect_uri() + _api_and_scopes() + _sandbox() + _encryption_keys() + _adapter()
 
 
 def _unknown_keys(raw: dict) -> list[checks.CheckMessage]:
@@ -66,7 +69,8 @@ def _types(raw: dict) -> list[checks.CheckMessage]:
     for key, value in raw.items():
         expected = _expected_type(key, value)
         if expected:
-            problems.append(_error(8, f'INSTAGRAM["{key}"] is {value!r}; it must be {expected}.', f'Set INSTAGRAM["{key}"] to {expected}.'))
+            shown = f"a {type(value).__name__}" if key in SECRET_SETTINGS else repr(value)
+            problems.append(_error(8, f'INSTAGRAM["{key}"] is {shown}; it must be {expected}.', f'Set INSTAGRAM["{key}"] to {expected}.'))
     return problems
 
 
@@ -75,6 +79,8 @@ def _expected_type(key: str, value) -> str | None:
         return "a positive number of seconds"
     if key in INTEGER_SETTINGS and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         return "a non-negative integer"
+    if key == "RATE_LIMIT_THRESHOLD" and value > 100:
+        return "a percentage from 0 to 100"
     if key in BOOLEAN_SETTINGS and not isinstance(value, bool):
         return "True or False"
     if key in STRING_SETTINGS and value is not None and not isinstance(value, str):
@@ -114,7 +120,10 @@ def _redirect_uri() -> list[checks.CheckMessage]:
     uri = instagram_settings.REDIRECT_URI
     if not uri:
         return []
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # such as an unclosed "[" of an IPv6 host
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return [_error(4, f'INSTAGRAM["REDIRECT_URI"] is {uri!r}, not an absolute http(s) URL.',
                        'Set it to the exact callback URL registered with Instagram, such as "https://example.com/instagram/callback/".')]
@@ -168,7 +177,8 @@ def _encryption_keys() -> list[checks.CheckMessage]:
     try:
         crypto.fernet()
     except InstagramConfigurationError as error:
-        return [_error(14, str(error), 'Fix INSTAGRAM["TOKEN_ENCRYPTION_KEYS"].')]
+        return [_error(14, str(error), 'Replace that key, and keep the keys of INSTAGRAM["TOKEN_ENCRYPTION_KEYS"] '
+                                       "in order, newest first.")]
     if crypto.uses_derived_key() and not settings.DEBUG:
         return [checks.Warning(
             "Instagram tokens are encrypted with a key derived from SECRET_KEY.",
@@ -176,4 +186,17 @@ def _encryption_keys() -> list[checks.CheckMessage]:
                  "to a list of Fernet keys (newest first).",
             id="django_instagram.W001",
         )]
+    return []
+
+
+def _adapter() -> list[checks.CheckMessage]:
+    from django.utils.module_loading import import_string
+
+    path = instagram_settings.ADAPTER
+    try:
+        import_string(path)
+    except ImportError as error:
+        return [_error(15, f'INSTAGRAM["ADAPTER"] is {path!r}, which cannot be imported: {error}',
+                       'Set it to the dotted path of a DefaultAdapter subclass, such as '
+                       '"django_instagram.adapter.DefaultAdapter".')]
     return []
