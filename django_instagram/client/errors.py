@@ -116,6 +116,7 @@ class InstagramTransportError(InstagramError):
     """The request failed below the API: timeout, connection error, or a body that is not JSON.
 
     ``retryable`` says whether sending the same idempotent request again may succeed.
+    ``retry_after`` is the response's ``Retry-After`` in seconds, or ``None`` without one.
     """
 
     def __init__(
@@ -124,10 +125,12 @@ class InstagramTransportError(InstagramError):
         *,
         retryable: bool = False,
         status_code: int | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.message = message
         self.retryable = retryable
         self.status_code = status_code
+        self.retry_after = retry_after
         super().__init__(message)
 
     def __repr__(self) -> str:
