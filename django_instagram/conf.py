@@ -49,6 +49,10 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_ALIAS": "default",
     # instagram_refresh_tokens refreshes tokens that expire within this many days.
     "REFRESH_WITHIN_DAYS": 7,
+    # Publishing: seconds to wait for a media container to finish, and seconds between status
+    # checks. Meta suggests checking once a minute for at most five minutes for videos.
+    "PUBLISH_TIMEOUT": 300.0,
+    "PUBLISH_POLL_INTERVAL": 5.0,
     # Share of a rate-limit budget (percent) above which background work stops early.
     "RATE_LIMIT_THRESHOLD": 80,
     # Fernet keys (newest first) that encrypt tokens at rest; None derives one from SECRET_KEY.
@@ -57,6 +61,9 @@ DEFAULTS: dict[str, Any] = {
     # (None means CLIENT_SECRET).
     "WEBHOOK_VERIFY_TOKEN": None,
     "APP_SECRET": None,
+    # Seconds a webhook change is remembered so a redelivery of it is dropped; Meta retries
+    # failed deliveries for up to 36 hours.
+    "WEBHOOK_DEDUPLICATION_TIMEOUT": 36 * 60 * 60,
     # Dotted path of the adapter class a site subclasses to customise linking.
     "ADAPTER": "django_instagram.adapter.DefaultAdapter",
 }
@@ -107,6 +114,17 @@ class InstagramSettings:
     @property
     def timeout(self) -> tuple[float, float]:
         return (float(self.CONNECT_TIMEOUT), float(self.READ_TIMEOUT))
+
+    @property
+    def app_secrets(self) -> tuple[str, ...]:
+        """The secrets that may sign webhooks and ``signed_request``: APP_SECRET, then CLIENT_SECRET.
+
+        Apps using Instagram Login have two secrets (the Meta app secret and the Instagram app
+        secret), so a signature made with either is accepted.
+        """
+        # NOTE: Meta's docs name only "the app secret", so which of the two it signs with is unconfirmed.
+        candidates = (self.APP_SECRET, self.CLIENT_SECRET)
+        return tuple(dict.fromkeys(secret for secret in candidates if secret))
 
     def require(self, name: str) -> Any:
         """Return a setting that must be set, or raise an error naming how to set it."""
