@@ -182,8 +182,7 @@ def transport() -> Transport:
 
 
 def legacy_client() -> LegacyClient:
-    return LegacyClient(
-        transport(),
-        client_secret=instagram_settings.CLIENT_SECRET,
-        signed_requests=bool(instagram_settings.SIGNED_REQUESTS),
-    )
+    signed = bool(instagram_settings.SIGNED_REQUESTS)
+    # Signing keys the HMAC with the client secret, so a signed request without one cannot be built.
+    secret = instagram_settings.require("CLIENT_SECRET") if signed else instagram_settings.CLIENT_SECRET
+    return LegacyClient(transport(), client_secret=secret, signed_requests=signed)

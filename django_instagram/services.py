@@ -19,12 +19,14 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from django.urls import reverse
 
-from . import signals
+from . import ratelimit, signals
 from .client import oauth
-from .client.errors import InstagramAPIError, NotSupportedError, OAuthAccessTokenError
+from .client.errors import InstagramAPIError, NotSupportedError, OAuthAccessTokenError, RateLimitError
 from .client.legacy import RELATIONSHIP_ACTIONS
 from .client.pagination import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, CursorPage, Page, iterate
-from .client.types import AccessToken, Comment, Location, Media, Relationship, Tag, User, UserSearchResult
+from .client.types import (
+    AccessToken, Comment, Location, Media, PublishingLimit, Relationship, Tag, User, UserSearchResult,
+)
 from .client.usage import RateLimitUsage
 from .conf import instagram_settings
 from .exceptions import AccountError
@@ -33,7 +35,9 @@ from .resolution import GLOBAL, Credential, background_work, configured_api, leg
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "GLOBAL", "authorize_url", "background_work", "configure", "get_token", "iter_location_recent_media",
+    "GLOBAL", "authorize_url", "background_work", "comment_hide", "comment_replies", "comment_reply",
+    "configure", "content_publishing_limit", "get_token", "media_children", "publish_carousel",
+    "publish_image", "publish_video", "iter_location_recent_media",
     "iter_tag_recent_media", "iter_user_feed", "iter_user_followed_by", "iter_user_follows",
     "iter_user_media_liked", "iter_user_recent_media", "last_rate_limit_usage", "location",
     "location_recent_media", "location_recent_media_with_pagination", "location_search", "media",
@@ -143,6 +147,7 @@ def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Calla
     if handler is None:
         other = "the legacy v1 API" if credential.api == "graph" else "the Instagram API with Instagram Login"
         raise NotSupportedError(name, _api_label(credential.api), f"It exists only in {other}.")
+    ratelimit.check_budget(credential, name)
     client = legacy_client() if credential.api == "legacy" else _graph_client()
     argument = credential.query if credential.api == "legacy" else credential
     try:
@@ -150,11 +155,15 @@ def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Calla
     except OAuthAccessTokenError as error:
         _mark_needs_reauth(credential, error)
         raise
+    except RateLimitError as error:
+        ratelimit.record_rate_limit(credential, error)
+        raise
     except InstagramAPIError as error:
         logger.info("Instagram call %s failed for account %s: %s", name, _account_id(credential), error)
         raise
     finally:
         _usage.value = client.transport.last_usage
+        ratelimit.record_usage(credential, client.transport.last_usage)
 
 
 def _api_label(api: str) -> str:
@@ -360,6 +369,11 @@ def _user_auth(call: str, auth: Mapping[str, str]) -> Mapping[str, str]:
     return auth
 
 
+def _self_auth(call: str, user_id: Any, auth: Mapping[str, str]) -> Mapping[str, str]:
+    """Reject client-id authentication for ``"self"``, which names the token's owner."""
+    return _user_auth(call, auth) if str(user_id) == "self" else auth
+
+
 # Likes ---------------------------------------------------------------------------------------------------
 
 
@@ -382,7 +396,7 @@ def user(user_id: Any = "self", token: Any = GLOBAL) -> User:
     """A user's profile; ``"self"`` is the token's owner."""
     return _call(
         "user", token,
-        legacy=lambda c, auth: c.user(user_id, auth),
+        legacy=lambda c, auth: c.user(user_id, _self_auth("user", user_id, auth)),
         graph=lambda g, cred: g.me(cred.token) if str(user_id) == "self" else _graph_self_only("user"),
     )
 
@@ -408,7 +422,9 @@ def user_recent_media_with_pagination(
     query = _params("user_recent_media_with_pagination", params, kwargs, MEDIA_RANGE + ("limit", "since", "until", "after"))
     return _call(
         "user_recent_media_with_pagination", token,
-        legacy=lambda c, auth: c.user_recent_media(user_id, _legacy_only(query), auth),
+        legacy=lambda c, auth: c.user_recent_media(
+            user_id, _legacy_only(query), _self_auth("user_recent_media", user_id, auth)
+        ),
         graph=lambda g, cred: _graph_recent_media(g, user_id, query, cred),
     )
 
@@ -423,7 +439,22 @@ def _legacy_only(query: Mapping[str, Any]) -> dict[str, Any]:
 def _graph_recent_media(g, user_id, query, cred):
     if str(user_id) != "self":
         _graph_self_only("user_recent_media")
-    return g.my_media(cred.token, query)
+    return g.my_media(cred.token, _graph_media_query(query))
+
+
+#: v1 parameter names and the Graph names that mean the same; Graph has no media-id cursors.
+GRAPH_MEDIA_NAMES = {"count": "limit", "min_timestamp": "since", "max_timestamp": "until"}
+
+
+def _graph_media_query(query: Mapping[str, Any]) -> dict[str, Any]:
+    """Translate v1 names (count, min_timestamp, max_timestamp) to Graph's; reject min_id and max_id."""
+    cursors = {"min_id", "max_id"} & set(query)
+    if cursors:
+        raise TypeError(
+            f"{', '.join(sorted(cursors))} exist only in the legacy v1 API; page the Graph API with after, "
+            "or filter by time with since and until."
+        )
+    return {GRAPH_MEDIA_NAMES.get(key, key): value for key, value in query.items()}
 
 
 def user_recent_media(user_id: Any = "self", params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
@@ -450,7 +481,10 @@ def iter_user_recent_media(
 def user_feed(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
     """The token owner's own recent media (v1 removed the home feed in 2016; Elixtagram did the same)."""
     query = _params("user_feed", params, kwargs, FEED)
-    return _call("user_feed", token, legacy=lambda c, auth: c.user_recent_media("self", query, auth).data)
+    return _call(
+        "user_feed", token,
+        legacy=lambda c, auth: c.user_recent_media("self", query, _user_auth("user_feed", auth)).data,
+    )
 
 
 def iter_user_feed(
@@ -462,7 +496,9 @@ def iter_user_feed(
     def fetch(cursor):
         return _call(
             "iter_user_feed", token,
-            legacy=lambda c, auth: c.user_recent_media("self", _with(query, "max_id", cursor), auth),
+            legacy=lambda c, auth: c.user_recent_media(
+                "self", _with(query, "max_id", cursor), _user_auth("iter_user_feed", auth)
+            ),
         )
 
     return _iterate(fetch, lambda page: page.pagination.next_max_id, max_items, max_pages)
@@ -470,7 +506,10 @@ def iter_user_feed(
 
 def user_media_liked(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
     query = _params("user_media_liked", params, kwargs, LIKED)
-    return _call("user_media_liked", token, legacy=lambda c, auth: c.user_media_liked(query, auth).data)
+    return _call(
+        "user_media_liked", token,
+        legacy=lambda c, auth: c.user_media_liked(query, _user_auth("user_media_liked", auth)).data,
+    )
 
 
 def iter_user_media_liked(
@@ -482,7 +521,9 @@ def iter_user_media_liked(
     def fetch(cursor):
         return _call(
             "iter_user_media_liked", token,
-            legacy=lambda c, auth: c.user_media_liked(_with(query, "max_like_id", cursor), auth),
+            legacy=lambda c, auth: c.user_media_liked(
+                _with(query, "max_like_id", cursor), _user_auth("iter_user_media_liked", auth)
+            ),
         )
 
     return _iterate(fetch, lambda page: page.pagination.next_max_like_id, max_items, max_pages)
@@ -567,7 +608,10 @@ def user_relationship(user_id: Any, *args: Any, token: Any = GLOBAL, action: str
         else:
             token = args[0]
     if action is None:
-        return _call("user_relationship", token, legacy=lambda c, auth: c.user_relationship(user_id, auth))
+        return _call(
+            "user_relationship", token,
+            legacy=lambda c, auth: c.user_relationship(user_id, _user_auth("user_relationship", auth)),
+        )
     if action not in RELATIONSHIP_ACTIONS:
         raise ValueError(f"Invalid relationship action {action!r}: use one of {', '.join(RELATIONSHIP_ACTIONS)}.")
     return _call(
@@ -588,3 +632,137 @@ def _with(query: Mapping[str, Any], key: str, cursor: str | None) -> dict[str, A
 
 def _iterate(fetch, next_cursor, max_items, max_pages) -> Iterator:
     return iterate(fetch, next_cursor, max_items=max_items, max_pages=max_pages)
+
+
+# Graph API ------------------------------------------------------------------------------------------------
+# Calls that exist only in the Instagram API with Instagram Login; with a legacy token they raise
+# NotSupportedError. Publishing waits for the media container, so call it from background work
+# when the wait (INSTAGRAM["PUBLISH_TIMEOUT"]) would hold up a web request.
+
+#: Instagram accepts 2 to 10 items in a carousel.
+CAROUSEL_SIZE = (2, 10)
+
+
+def media_children(media_id: Any, token: Any = GLOBAL) -> list[Media]:
+    """The items of a carousel, without captions; an empty list for an image or video."""
+    return _call("media_children", token, graph=lambda g, cred: g.media_children(media_id, cred.token))
+
+
+def comment_replies(comment_id: Any, token: Any = GLOBAL) -> list[Comment]:
+    return _call("comment_replies", token, graph=lambda g, cred: g.comment_replies(comment_id, cred.token))
+
+
+def comment_reply(comment_id: Any, text: str, token: Any = GLOBAL) -> str | None:
+    """Reply to a comment on one of the account's media; return the reply's id."""
+    _check_text("comment_reply", text)
+    return _call("comment_reply", token, graph=lambda g, cred: g.reply(comment_id, text, cred.token))
+
+
+def comment_hide(comment_id: Any, hidden: bool = True, token: Any = GLOBAL) -> None:
+    """Hide a comment on one of the account's media (``hidden=False`` shows it again)."""
+    if not isinstance(hidden, bool):
+        raise TypeError(f"comment_hide() needs hidden as True or False, not {hidden!r}.")
+    _call("comment_hide", token, graph=lambda g, cred: g.hide_comment(comment_id, hidden, cred.token))
+
+
+def publish_image(image_url: str, caption: str | None = None, token: Any = GLOBAL, *, alt_text: str | None = None) -> str:
+    """Publish a JPEG that Instagram downloads from ``image_url``; return the new media's id."""
+    params = {"image_url": _public_url("publish_image", "image_url", image_url), "caption": caption, "alt_text": alt_text}
+    return _call("publish_image", token, graph=lambda g, cred: _publish(g, cred, params))
+
+
+def publish_video(
+    video_url: str, caption: str | None = None, token: Any = GLOBAL, *, cover_url: str | None = None,
+    share_to_feed: bool | None = None,
+) -> str:
+    """Publish a video as a reel (``media_type=REELS``); return the new media's id."""
+    params = {
+        "media_type": "REELS",
+        "video_url": _public_url("publish_video", "video_url", video_url),
+        "caption": caption,
+        "cover_url": cover_url,
+        "share_to_feed": share_to_feed,
+    }
+    return _call("publish_video", token, graph=lambda g, cred: _publish(g, cred, params))
+
+
+def publish_carousel(items: Iterable[Any], caption: str | None = None, token: Any = GLOBAL) -> str:
+    """Publish a carousel of 2 to 10 items; return the new media's id.
+
+    Each item is an image URL, or a dict with ``image_url`` or ``video_url`` (and for images
+    ``alt_text``). Every item's container must finish before the carousel's is created.
+    """
+    children = [_carousel_item(item) for item in items]
+    low, high = CAROUSEL_SIZE
+    if not low <= len(children) <= high:
+        raise ValueError(f"publish_carousel() needs {low} to {high} items, not {len(children)}.")
+    return _call("publish_carousel", token, graph=lambda g, cred: _publish_carousel(g, cred, children, caption))
+
+
+def content_publishing_limit(token: Any = GLOBAL) -> PublishingLimit:
+    """How many posts the account published through the API in the rolling window, and the quota."""
+    return _call(
+        "content_publishing_limit", token,
+        graph=lambda g, cred: g.content_publishing_limit(_graph_user_id(cred), cred.token),
+    )
+
+
+def _check_text(call: str, text: Any) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{call}() needs a non-empty text, not {text!r}.")
+
+
+def _public_url(call: str, name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise ValueError(f"{call}() needs {name} as a public http(s) URL that Instagram can download, not {value!r}.")
+    return value
+
+
+def _carousel_item(item: Any) -> dict[str, Any]:
+    if isinstance(item, str):
+        item = {"image_url": item}
+    if not isinstance(item, Mapping) or len({"image_url", "video_url"} & set(item)) != 1:
+        raise ValueError(
+            f"publish_carousel() items are image URLs or dicts with image_url or video_url, not {item!r}."
+        )
+    unknown = set(item) - {"image_url", "video_url", "alt_text"}
+    if unknown:
+        raise ValueError(f"publish_carousel() item has unknown key(s) {', '.join(sorted(unknown))}.")
+    params: dict[str, Any] = {"is_carousel_item": True, **item}
+    for name in ("image_url", "video_url"):
+        if name in params:
+            _public_url("publish_carousel", name, params[name])
+    if "video_url" in params:
+        params["media_type"] = "VIDEO"
+    return params
+
+
+def _graph_user_id(cred: Credential) -> str:
+    """The Instagram account id publishing paths name; ``me`` for a bare token string."""
+    account_id = getattr(cred.account, "instagram_user_id", "")
+    return account_id or "me"
+
+
+def _publish_wait() -> dict[str, float]:
+    return {
+        "timeout": float(instagram_settings.PUBLISH_TIMEOUT),
+        "interval": float(instagram_settings.PUBLISH_POLL_INTERVAL),
+    }
+
+
+def _publish(g, cred: Credential, params: Mapping[str, Any]) -> str:
+    user_id = _graph_user_id(cred)
+    container_id = g.create_container(user_id, params, cred.token)
+    logger.info("Created media container %s for account %s.", container_id, _account_id(cred))
+    return g.publish(user_id, container_id, cred.token, **_publish_wait())
+
+
+def _publish_carousel(g, cred: Credential, children: list[dict[str, Any]], caption: str | None) -> str:
+    user_id = _graph_user_id(cred)
+    child_ids = []
+    for child in children:
+        child_id = g.create_container(user_id, child, cred.token)
+        g.wait_for_container(child_id, cred.token, **_publish_wait())
+        child_ids.append(child_id)
+    params = {"media_type": "CAROUSEL", "children": ",".join(child_ids), "caption": caption}
+    return _publish(g, cred, params)

@@ -52,6 +52,8 @@ class LegacyClient:
         client_secret: str | None = None,
         signed_requests: bool = False,
     ) -> None:
+        if signed_requests and not client_secret:
+            raise ValueError("signed_requests=True needs the app's client_secret, which keys the sig HMAC.")
         self.transport = transport
         self.base_url = base_url.rstrip("/")
         self.client_secret = client_secret
@@ -65,7 +67,7 @@ class LegacyClient:
     ) -> ApiResponse:
         query = {**_clean(auth), **_clean(params)}
         body = _clean(form) if form is not None else None
-        if self.signed_requests and self.client_secret:
+        if self.signed_requests:
             query["sig"] = signature(path, {**query, **(body or {})}, self.client_secret)
         return self.transport.request(
             method, self.base_url + path, params=query, data=body, read_error=v1_error
