@@ -1,21 +1,38 @@
-"""Reading an account's media for pages: target resolution and fail-soft fetching.
+"""Reading an account's media and profile for pages and the REST API, through Django's cache.
 
-Template tags and views call these; they never raise because of Instagram.
+Each response is cached per account and parameters (``cache.account_key``) for
+``INSTAGRAM["CACHE_TIMEOUT"]`` seconds, default 900: well under the lifetime of Instagram's
+signed media URLs, which the CDN rejects after a few days. So a warm page sends no request
+and a cold one sends one. The ``*_or_last_good`` functions never raise because of Instagram:
+they fall back to the last good response, kept for ``LAST_GOOD_TIMEOUT``, or a default.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from . import services
-from .client.errors import InstagramError
-from .client.types import Media
+from .cache import account_key, get_cache
+from .client.errors import InstagramError, RateLimitError
+from .client.pagination import Page
+from .client.types import Comment, Media, User
+from .conf import instagram_settings
 from .models import InstagramAccount
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Seconds the last good response stays available as a fallback. Signed media URLs were seen
+#: to live four to six days, so a day-old fallback still shows its pictures.
+LAST_GOOD_TIMEOUT = 24 * 60 * 60
+
+#: Seconds after a failure during which pages use the fallback without calling Instagram again,
+#: so an outage costs one request and one log line per account and call, not one per page view.
+FAILURE_PAUSE = 60
 
 
 def resolve_account(target: Any) -> InstagramAccount | None:
@@ -30,11 +47,99 @@ def resolve_account(target: Any) -> InstagramAccount | None:
     return None
 
 
-def recent_media(account: InstagramAccount, count: int) -> list[Media]:
-    """The account's recent media, at most ``count``; an empty list when Instagram fails."""
-    params = {"limit": count} if account.api == InstagramAccount.Api.GRAPH else {"count": count}
-    try:
-        return services.user_recent_media("self", params, token=account)[:count]
-    except InstagramError as error:
-        logger.warning("Could not load media of Instagram account %s: %s", account.pk, error)
-        return []
+# Cached reads that raise InstagramError -----------------------------------------------------------
+
+
+def cached_call(account: InstagramAccount, name: str, params: dict, fetch: Callable[[], T]) -> T:
+    """Return the cached result of call ``name`` with ``params``, or ``fetch()`` it and cache it."""
+    cache = get_cache()
+    key = account_key(account.pk, name, params)
+    value = cache.get(key)
+    if value is not None:
+        return value
+
+    value = fetch()
+    cache.set(key, value, timeout=int(instagram_settings.CACHE_TIMEOUT))
+    cache.set(_last_good_key(account, name, params), value, timeout=LAST_GOOD_TIMEOUT)
+    return value
+
+
+def _last_good_key(account: InstagramAccount, name: str, params: dict) -> str:
+    return account_key(account.pk, f"{name}:last_good", params)
+
+
+def _failure_key(account: InstagramAccount, name: str, params: dict) -> str:
+    return account_key(account.pk, f"{name}:failed", params)
+
+
+def media_page(account: InstagramAccount, limit: int, cursor: str | None = None) -> Page[Media]:
+    """One page of the account's recent media, starting after the API's ``cursor``."""
+    params, fetch = _media_page_call(account, limit, cursor)
+    return cached_call(account, "media_page", params, fetch)
+
+
+def _media_page_call(account: InstagramAccount, limit: int, cursor: str | None) -> tuple[dict, Callable]:
+    graph = account.api == InstagramAccount.Api.GRAPH
+    params: dict[str, Any] = {"limit": limit} if graph else {"count": limit}
+    if cursor:
+        params["after" if graph else "max_id"] = cursor
+    return params, lambda: services.user_recent_media_with_pagination("self", params, token=account)
+
+
+def media_detail(account: InstagramAccount, media_id: str) -> Media:
+    return cached_call(account, "media", {"id": media_id}, lambda: services.media(media_id, token=account))
+
+
+def media_comments(account: InstagramAccount, media_id: str) -> list[Comment]:
+    return cached_call(
+        account, "media_comments", {"id": media_id}, lambda: services.media_comments(media_id, token=account)
+    )
+
+
+def profile(account: InstagramAccount) -> User:
+    return cached_call(account, "profile", {}, lambda: services.user("self", token=account))
+
+
+# Fail-soft reads for pages ---------------------------------------------------------------------------
+
+
+def or_last_good(account: InstagramAccount, name: str, params: dict, fetch: Callable[[], T], default: T) -> T:
+    """Return ``cached_call``'s result; when Instagram fails, the last good result or ``default``.
+
+    The first failure is logged once and pauses calls for ``FAILURE_PAUSE`` seconds (longer when
+    Instagram sent ``Retry-After``); nothing is raised.
+    """
+    cache = get_cache()
+    if cache.get(_failure_key(account, name, params)) is None:
+        try:
+            return cached_call(account, name, params, fetch)
+        except InstagramError as error:
+            _record_failure(account, name, params, error)
+
+    last_good = cache.get(_last_good_key(account, name, params))
+    return default if last_good is None else last_good
+
+
+def _record_failure(account: InstagramAccount, name: str, params: dict, error: InstagramError) -> None:
+    pause = FAILURE_PAUSE
+    if isinstance(error, RateLimitError) and error.retry_after:
+        pause = max(pause, int(error.retry_after))
+    get_cache().set(_failure_key(account, name, params), True, timeout=pause)
+    logger.warning(
+        "Showing cached or no data for Instagram account %s (%s) for %d seconds: %s",
+        account.pk, name, pause, error,
+    )
+
+
+def recent_media_or_last_good(account: InstagramAccount, count: int) -> list[Media]:
+    """The account's recent media, at most ``count``; never raises because of Instagram."""
+    params, fetch = _media_page_call(account, count, None)
+    page = or_last_good(account, "media_page", params, fetch, None)
+    return list(page.data[:count]) if page is not None else []
+
+
+def media_or_last_good(account: InstagramAccount, media_id: str) -> Media | None:
+    """One media of the account, or ``None`` when Instagram fails and nothing good is cached."""
+    return or_last_good(
+        account, "media", {"id": media_id}, lambda: services.media(media_id, token=account), None
+    )
