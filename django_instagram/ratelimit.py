@@ -7,7 +7,7 @@ v1 ``X-Ratelimit-Limit`` and ``X-Ratelimit-Remaining``). v1 calls made with the 
 Graph's app-level code 4 and for ``client_id`` calls) is blocked until ``retry_after`` has
 passed. While it is blocked, ``check_budget`` raises ``RateLimitError`` without sending anything.
 
-Nothing here sleeps. Background work (token refresh, cache warming) asks ``budget_exhausted``
+Nothing here sleeps. Background work (token refresh, cache warming) calls ``budget_exhausted``
 before each step and stops when it returns a message. A web request gets the error at once.
 """
 
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 APP_SCOPE = "app"
 
 #: Seconds a usage percentage stays in the cache. Platform limits and v1 limits count calls over
-#: a rolling hour, so an older reading says little about the budget left now.
+#: a rolling hour, so an older reading tells little about the budget left now.
 USAGE_TIMEOUT = 3600
 
 #: Seconds to block after a rate-limit error that names no wait (v1 429 responses carry no
@@ -144,7 +144,7 @@ def record_rate_limit(credential: Any, error: RateLimitError) -> float:
 
 
 def blocked_seconds(scope: str) -> float | None:
-    """Seconds left until ``scope`` may send requests again, or ``None`` when it is not blocked."""
+    """Return the seconds left until ``scope`` may send requests again, or ``None`` when not blocked."""
     until = _cache_call(lambda: get_cache().get(_key(scope, "blocked_until")))
     if until is None:
         return None
@@ -153,7 +153,7 @@ def blocked_seconds(scope: str) -> float | None:
 
 
 def usage_percent(scope: str) -> int | None:
-    """The last percentage of the budget in use that Instagram reported for ``scope``."""
+    """Return the last percentage of the budget in use that Instagram reported for ``scope``."""
     return _cache_call(lambda: get_cache().get(_key(scope, "usage")))
 
 
