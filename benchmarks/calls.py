@@ -1,0 +1,58 @@
+"""Call overhead: a service call with typed results against a raw ``requests`` GET of the same page."""
+
+from __future__ import annotations
+
+import requests
+
+from django_instagram import services
+
+from .redirect import instagram_at
+from .results import Check, Result, Timing
+from .timing import compare
+
+TOKEN = "benchmark-access-token"
+TARGET_RATIO = 1.3
+CALLS_ON_ONE_CONNECTION = 100
+
+
+def run(server, *, rounds: int, repeat: int) -> Result:
+    result = Result(
+        key="call_overhead",
+        title="Call overhead",
+        subject="`services.user_recent_media` / `services.media_popular` (typed `Media` results)",
+        baseline="`session.get(url).json()` with one `requests.Session` on the same server",
+    )
+    cases = [
+        ("user_recent_media, 33 media", "/v1/users/self/media/recent",
+         lambda: services.user_recent_media("self", token=TOKEN)),
+        ("media_popular, 50 media", "/v1/media/popular", lambda: services.media_popular(token=TOKEN)),
+    ]
+    with instagram_at(server.base_url):
+        result.checks.append(_connections_for_calls(server, cases[0][2]))
+        session = requests.Session()
+        for label, path, service_call in cases:
+            url = f"{server.base_url}{path}?access_token={TOKEN}"
+            comparison = compare(service_call, lambda: session.get(url).json(), rounds=rounds, repeat=repeat)
+            result.timings.append(
+                Timing(label, comparison.subject, comparison.baseline, comparison.ratio, target=TARGET_RATIO)
+            )
+        session.close()
+    result.notes.append(
+        "The baseline reuses one `requests.Session`; a new `requests.Session()` per call would also open "
+        "a new TCP connection per call and make the baseline slower, so this is the stricter comparison."
+    )
+    return result
+
+
+def _connections_for_calls(server, service_call) -> Check:
+    """Count the TCP connections the server accepts during 100 service calls from a fresh session."""
+    connections_before, requests_before = server.snapshot()
+    for _ in range(CALLS_ON_ONE_CONNECTION):
+        service_call()
+    connections_after, requests_after = server.snapshot()
+    connections = connections_after - connections_before
+    served = requests_after - requests_before
+    return Check(
+        f"TCP connections for {CALLS_ON_ONE_CONNECTION} calls ({served} requests served)",
+        connections, "1", connections == 1 and served == CALLS_ON_ONE_CONNECTION,
+    )
