@@ -1,6 +1,7 @@
-"""Signals sent as linked accounts change.
+"""Signals sent as linked accounts change, and as Meta's webhooks and callbacks arrive.
 
-All send ``sender=InstagramAccount`` and ``account=<the account>``.
+The account signals send ``sender=InstagramAccount`` and ``account=<the account>``. The last two
+list their own arguments.
 """
 
 from django.dispatch import Signal
@@ -13,5 +14,12 @@ account_unlinked = Signal()
 account_needs_reauth = Signal()
 #: The account's long-lived token was refreshed; also ``expires_at``.
 token_refreshed = Signal()
-#: A webhook change arrived; ``sender`` is ``None`` and kwargs are ``object``, ``entry``, ``change``.
+#: A webhook change arrived. ``sender`` is ``None``, and the kwargs are ``object`` (such as
+#: "instagram"), ``entry``, ``field`` (such as "comments" or "messages") and ``change``.
+#: ``entry["id"]`` is the account's Instagram user id, and ``change`` is one item of the entry's
+#: ``changes``, ``messaging`` or ``standby`` list.
 webhook_received = Signal()
+#: Meta requested the deletion of an Instagram user's data, and that user's accounts are deleted.
+#: ``sender`` is ``DataDeletionRequest``, and the kwargs are ``deletion_request`` and
+#: ``instagram_user_id``. Receivers delete what else the site stored of that user.
+data_deletion_requested = Signal()
