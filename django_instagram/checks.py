@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse
 
 from .conf import DEFAULTS, ENVIRONMENT_FALLBACKS, instagram_settings
 
@@ -29,8 +31,12 @@ RETIRED_SCOPES = {
 }
 LEGACY_SCOPES = ("basic", "public_content", "follower_list", "comments", "relationships", "likes")
 
-NUMBER_SETTINGS = ("CONNECT_TIMEOUT", "READ_TIMEOUT", "RETRY_BACKOFF_CAP", "RETRY_AFTER_CAP")
-INTEGER_SETTINGS = ("MAX_RETRIES", "CACHE_TIMEOUT", "REFRESH_WITHIN_DAYS", "RATE_LIMIT_THRESHOLD")
+NUMBER_SETTINGS = (
+    "CONNECT_TIMEOUT", "READ_TIMEOUT", "RETRY_BACKOFF_CAP", "RETRY_AFTER_CAP", "PUBLISH_TIMEOUT", "PUBLISH_POLL_INTERVAL",
+)
+INTEGER_SETTINGS = (
+    "MAX_RETRIES", "CACHE_TIMEOUT", "REFRESH_WITHIN_DAYS", "RATE_LIMIT_THRESHOLD", "WEBHOOK_DEDUPLICATION_TIMEOUT",
+)
 BOOLEAN_SETTINGS = ("SANDBOX", "SIGNED_REQUESTS")
 STRING_SETTINGS = (
     "CLIENT_ID", "CLIENT_SECRET", "REDIRECT_URI", "ACCESS_TOKEN", "GRAPH_API_VERSION", "LOGIN_REDIRECT_URL",
@@ -200,3 +206,46 @@ def _adapter() -> list[checks.CheckMessage]:
                        'Set it to the dotted path of a DefaultAdapter subclass, such as '
                        '"django_instagram.adapter.DefaultAdapter".')]
     return []
+
+
+# Webhook and callback checks are registered apart, with the URL tag, because they depend on the
+# URLconf: including django_instagram.urls routes the webhook and Meta's callbacks.
+@checks.register(checks.Tags.security, checks.Tags.urls)
+def check_webhook_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Warn when the webhook or Meta's callbacks are routed but cannot verify Meta's requests."""
+    raw = getattr(settings, "INSTAGRAM", {})
+    if not isinstance(raw, dict) or _unknown_keys(raw) or _types(raw):
+        return []  # check_settings reports these first
+
+    instagram_settings.reload()
+    problems = []
+    if _routed("webhook") and not instagram_settings.WEBHOOK_VERIFY_TOKEN:
+        problems.append(checks.Warning(
+            'The Instagram webhook is routed but INSTAGRAM["WEBHOOK_VERIFY_TOKEN"] is not set, so it rejects '
+            "Meta's subscription check.",
+            hint='Set INSTAGRAM["WEBHOOK_VERIFY_TOKEN"] to the Verify Token entered with the callback URL under '
+                 "Webhooks in the Meta app dashboard.",
+            id="django_instagram.W010",
+        ))
+    routed = [name for name in ("webhook", "deauthorize", "data_deletion") if _routed(name)]
+    if routed and not instagram_settings.app_secrets:
+        problems.append(checks.Warning(
+            f"The Instagram {', '.join(routed)} views are routed but no app secret is set, so they reject every "
+            "request from Meta.",
+            hint='Set INSTAGRAM["APP_SECRET"] (or INSTAGRAM["CLIENT_SECRET"]) to the Instagram app secret.',
+            id="django_instagram.W011",
+        ))
+    return problems
+
+
+def _routed(name: str) -> bool:
+    # NOTE: only finds the views under the default "django_instagram" namespace.
+    if not getattr(settings, "ROOT_URLCONF", None):
+        return False
+    try:
+        reverse(f"django_instagram:{name}")
+    except NoReverseMatch:
+        return False
+    except (ImportError, ImproperlyConfigured):  # Django's own URL checks report a broken URLconf
+        return False
+    return True

@@ -1,6 +1,7 @@
 """The Instagram client: HTTP, endpoints, result types, errors and pagination, without Django."""
 
 from .errors import (
+    ContainerTimeoutError,
     InstagramAPIError,
     InstagramError,
     InstagramTransportError,
@@ -9,6 +10,7 @@ from .errors import (
     NotSupportedError,
     OAuthAccessTokenError,
     OAuthPermissionsError,
+    PublishingError,
     RateLimitError,
 )
 from .pagination import CursorPage, Page, Pagination
@@ -28,9 +30,9 @@ from .types import (
 )
 
 __all__ = [
-    "AccessToken", "Comment", "Counts", "CursorPage", "Image", "InstagramAPIError", "InstagramError",
-    "InstagramTransportError", "Location", "Media", "NotAllowedError", "NotFoundError",
+    "AccessToken", "Comment", "ContainerTimeoutError", "Counts", "CursorPage", "Image", "InstagramAPIError",
+    "InstagramError", "InstagramTransportError", "Location", "Media", "NotAllowedError", "NotFoundError",
     "NotSupportedError", "OAuthAccessTokenError", "OAuthPermissionsError", "Page", "Pagination",
-    "RateLimitError", "Relationship", "Tag", "UnexpectedResponseError", "User", "UserInPhoto",
+    "PublishingError", "RateLimitError", "Relationship", "Tag", "UnexpectedResponseError", "User", "UserInPhoto",
     "UserSearchResult",
 ]

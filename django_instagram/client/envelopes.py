@@ -33,6 +33,8 @@ _V1_ERROR_CLASSES = {
 }
 
 _GRAPH_RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80002})
+#: 190 is an invalid, expired or revoked token (any subcode); 102 is an invalid API session.
+_GRAPH_TOKEN_CODES = frozenset({190, 102})
 _GRAPH_NOT_FOUND_CODES = frozenset({100, 33})
 _GRAPH_TRANSIENT_CODES = frozenset({1, 2})
 
@@ -94,20 +96,25 @@ def graph_error(status_code: int, body: Any, headers: Mapping[str, str]) -> Inst
         headers=headers,
         body=body,
     )
-    error_class = _graph_error_class(code, message)
+    error_class = _graph_error_class(code, kwargs["subcode"], message)
     if error_class is RateLimitError:
         kwargs["retry_after"] = retry_after_seconds(headers)
     return error_class(message, **kwargs)
 
 
-def _graph_error_class(code: int | None, message: str) -> type[InstagramAPIError]:
-    if code == 190:
+def _graph_error_class(code: int | None, subcode: int | None, message: str) -> type[InstagramAPIError]:
+    """Pick the exception for a Graph error code.
+
+    Code 100 also means an invalid parameter, so it is ``NotFoundError`` only with subcode 33 or
+    a message saying the object does not exist.
+    """
+    if code in _GRAPH_TOKEN_CODES:
         return OAuthAccessTokenError
     if code == 10 or (code is not None and 200 <= code <= 299):
         return OAuthPermissionsError
     if code in _GRAPH_RATE_LIMIT_CODES:
         return RateLimitError
-    if code in _GRAPH_NOT_FOUND_CODES and "not exist" in message.lower():
+    if code in _GRAPH_NOT_FOUND_CODES and (subcode == 33 or "not exist" in message.lower()):
         return NotFoundError
     return InstagramAPIError
 

@@ -10,7 +10,9 @@ The tree::
     │   ├── NotFoundError          the object does not exist (v1 APINotFoundError, Graph 100 and 33)
     │   └── NotAllowedError        the object is private (v1 APINotAllowedError)
     ├── InstagramTransportError    timeout, connection error, or a body that is not JSON; has ``retryable``
-    └── NotSupportedError          the chosen API has no such call
+    ├── NotSupportedError          the chosen API has no such call
+    └── PublishingError            a Graph media container failed (ERROR, EXPIRED)
+        └── ContainerTimeoutError  the container was not ready within the wait
 
     django.core.exceptions.ImproperlyConfigured
     └── InstagramConfigurationError   a setting is missing or invalid (outside the tree on purpose,
@@ -150,3 +152,21 @@ class NotSupportedError(InstagramError):
         if detail:
             message = f"{message} {detail}"
         super().__init__(message)
+
+
+class PublishingError(InstagramError):
+    """A media container could not be published.
+
+    ``container_id`` names the container and ``status_code`` is its last Graph ``status_code``
+    (``ERROR``, ``EXPIRED``, ``IN_PROGRESS``, ...).
+    """
+
+    def __init__(self, message: str, *, container_id: str | None = None, status_code: str | None = None) -> None:
+        self.message = message
+        self.container_id = container_id
+        self.status_code = status_code
+        super().__init__(message)
+
+
+class ContainerTimeoutError(PublishingError):
+    """The container was still not ``FINISHED`` when the wait ran out; it may finish later."""

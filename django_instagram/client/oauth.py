@@ -3,7 +3,12 @@
 v1 authorised at ``https://api.instagram.com/oauth/authorize/`` with space-separated scopes.
 Instagram Login authorises at ``https://www.instagram.com/oauth/authorize`` with comma-separated
 scopes. Both exchange the code with a form-encoded POST to
-``https://api.instagram.com/oauth/access_token``.
+``https://api.instagram.com/oauth/access_token``. Instagram Login's code gives a short-lived
+token (one hour), which ``exchange_long_lived`` trades for a long-lived one (60 days) that
+``refresh_long_lived`` renews.
+
+The two Graph token endpoints take the token as the ``access_token`` query parameter, as Meta
+documents them, so their URLs are logged only through ``redact_url``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from .types import AccessToken
 LEGACY_AUTHORIZE_URL = "https://api.instagram.com/oauth/authorize/"
 GRAPH_AUTHORIZE_URL = "https://www.instagram.com/oauth/authorize"
 TOKEN_URL = "https://api.instagram.com/oauth/access_token"
+LONG_LIVED_TOKEN_URL = "https://graph.instagram.com/access_token"
+REFRESH_TOKEN_URL = "https://graph.instagram.com/refresh_access_token"
 
 LEGACY_SCOPES = ("basic", "public_content", "follower_list", "comments", "relationships", "likes")
 
@@ -74,3 +81,23 @@ def exchange_code(
     if api == "graph":
         return AccessToken.from_graph(response.body)
     return AccessToken.from_v1(response.body)
+
+
+def exchange_long_lived(
+    transport: Transport, short_lived_token: str, *, client_secret: str, url: str = LONG_LIVED_TOKEN_URL,
+) -> AccessToken:
+    """Trade a short-lived Instagram Login token for a long-lived one (``grant_type=ig_exchange_token``)."""
+    params = {"grant_type": "ig_exchange_token", "client_secret": client_secret, "access_token": short_lived_token}
+    response = transport.request("GET", url, params=params, read_error=graph_error)
+    return AccessToken.from_graph(response.body)
+
+
+def refresh_long_lived(transport: Transport, token: str, *, url: str = REFRESH_TOKEN_URL) -> AccessToken:
+    """Renew a long-lived token (``grant_type=ig_refresh_token``).
+
+    Instagram allows it once the token is 24 hours old and only while it has not expired; the
+    answer carries a token (possibly the same string) valid for 60 days from now.
+    """
+    params = {"grant_type": "ig_refresh_token", "access_token": token}
+    response = transport.request("GET", url, params=params, read_error=graph_error)
+    return AccessToken.from_graph(response.body)

@@ -462,3 +462,55 @@ class AccessToken:
             token_type=coerce.as_str(data.get("token_type")),
             expires_in=coerce.as_int(data.get("expires_in")),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerStatus:
+    """The state of a Graph publishing container.
+
+    ``status_code`` is one of ``IN_PROGRESS``, ``FINISHED``, ``PUBLISHED``, ``ERROR`` or ``EXPIRED``
+    (a container not published within 24 hours); ``status`` is Instagram's explanation.
+    """
+
+    id: str | None
+    status_code: str | None = None
+    status: str = ""
+
+    @classmethod
+    def from_graph(cls, data: Any) -> ContainerStatus:
+        data = _require_object(data, "media container")
+        status_code = coerce.as_str(data.get("status_code"))
+        return cls(
+            id=coerce.as_str(data.get("id")),
+            status_code=status_code.upper() if status_code else None,
+            status=coerce.as_text(data.get("status")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PublishingLimit:
+    """How many posts the account published through the API in the rolling window.
+
+    ``quota_total`` and ``quota_duration`` (seconds) come from Instagram's ``config``; Meta's
+    pages give both 50 and 100 posts per 24 hours, so read the number instead of assuming one.
+    """
+
+    quota_usage: int | None = None
+    quota_total: int | None = None
+    quota_duration: int | None = None
+
+    @property
+    def remaining(self) -> int | None:
+        if self.quota_total is None or self.quota_usage is None:
+            return None
+        return max(self.quota_total - self.quota_usage, 0)
+
+    @classmethod
+    def from_graph(cls, data: Any) -> PublishingLimit:
+        data = _require_object(data, "content publishing limit")
+        config = coerce.as_dict(data.get("config"))
+        return cls(
+            quota_usage=coerce.as_int(data.get("quota_usage")),
+            quota_total=coerce.as_int(config.get("quota_total")),
+            quota_duration=coerce.as_int(config.get("quota_duration")),
+        )

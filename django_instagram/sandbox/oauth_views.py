@@ -27,7 +27,7 @@ GRAPH_SCOPES = (
 )
 LEGACY_SCOPES = ("basic", "public_content", "follower_list", "comments", "relationships", "likes")
 
-#: The Graph account a sandbox login signs in as (recorded /me).
+#: The Instagram account id (Graph ``user_id``) of the account a sandbox login signs in as.
 GRAPH_USER_ID = "17841400000000001"
 
 
@@ -141,4 +141,8 @@ def access_token(request: HttpRequest) -> HttpResponse:
         body = data.v1_body("access_token")
         body["access_token"] = token.token
         return JsonResponse(body)
-    return JsonResponse({"access_token": token.token, "user_id": code.instagram_user_id, "permissions": code.scopes})
+    # The code exchange answers with the app-scoped id, which is not the account id that /me
+    # returns as user_id; the login must read /me to store the right one.
+    from .graph_data import APP_SCOPED_ID
+
+    return JsonResponse({"access_token": token.token, "user_id": APP_SCOPED_ID, "permissions": code.scopes})
