@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,16 @@ def add_recorded(mock: responses.RequestsMock, name: str, *, method: str | None 
         content_type=response["headers"].get("Content-Type", "application/json"),
         **kwargs,
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``postgres`` unless the suite runs on PostgreSQL."""
+    if os.environ.get("DJANGO_INSTAGRAM_TEST_DB") == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DJANGO_INSTAGRAM_TEST_DB=postgres (see the README)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
