@@ -9,7 +9,9 @@ import json
 import logging
 
 import pytest
+from django.core import checks
 from django.core.cache import cache
+from django.core.checks import run_checks
 from django.test import Client
 
 from django_instagram import signals
@@ -422,3 +424,65 @@ def test_logs_omit_secret_and_signature(client, caplog):
     assert good.removeprefix("sha256=") not in caplog.text
     assert bad.removeprefix("sha256=") not in caplog.text
     assert "Köln" not in caplog.text
+
+
+# System checks
+
+def webhook_check_ids():
+    return [message.id for message in run_checks(tags=[checks.Tags.urls]) if message.id.startswith("django_instagram")]
+
+
+@pytest.fixture
+def no_secret_in_environment(monkeypatch):
+    monkeypatch.delenv("INSTAGRAM_CLIENT_SECRET", raising=False)
+
+
+def test_check_passes_when_configured(verify_token):
+    assert webhook_check_ids() == []
+
+
+def test_check_missing_verify_token(no_secret_in_environment):
+    messages = [message for message in run_checks(tags=[checks.Tags.urls]) if message.id == "django_instagram.W010"]
+
+    assert len(messages) == 1
+    assert 'INSTAGRAM["WEBHOOK_VERIFY_TOKEN"]' in messages[0].msg
+    assert "Verify Token" in messages[0].hint
+
+
+def test_check_missing_secret(instagram_override, no_secret_in_environment):
+    instagram_override(WEBHOOK_VERIFY_TOKEN=VERIFY_TOKEN, CLIENT_SECRET=None, APP_SECRET=None)
+
+    messages = [message for message in run_checks(tags=[checks.Tags.urls]) if message.id == "django_instagram.W011"]
+
+    assert len(messages) == 1
+    assert "webhook, deauthorize, data_deletion" in messages[0].msg
+    assert 'INSTAGRAM["APP_SECRET"]' in messages[0].hint
+
+
+def test_check_app_secret_alone(instagram_override, no_secret_in_environment):
+    instagram_override(WEBHOOK_VERIFY_TOKEN=VERIFY_TOKEN, CLIENT_SECRET=None, APP_SECRET="meta-app-secret")
+
+    assert "django_instagram.W011" not in webhook_check_ids()
+
+
+def test_check_silent_when_not_routed(instagram_override, settings, no_secret_in_environment):
+    settings.ROOT_URLCONF = "django_instagram.sandbox.urls"
+    instagram_override(CLIENT_SECRET=None, APP_SECRET=None)
+
+    assert webhook_check_ids() == []
+
+
+def test_check_secret_values_hidden(instagram_override):
+    instagram_override(WEBHOOK_VERIFY_TOKEN=None)
+
+    text = " ".join(f"{message.msg} {message.hint}" for message in run_checks(tags=[checks.Tags.urls]))
+
+    assert SECRET not in text
+
+
+def test_check_deduplication_timeout_type(instagram_override):
+    instagram_override(WEBHOOK_DEDUPLICATION_TIMEOUT="36h")
+
+    ids = [message.id for message in run_checks(tags=["django_instagram"])]
+
+    assert "django_instagram.E008" in ids
