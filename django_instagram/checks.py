@@ -209,7 +209,7 @@ def _adapter() -> list[checks.CheckMessage]:
 
 
 # Webhook and callback checks are registered apart, with the URL tag, because they depend on the
-# URLconf: including django_instagram.urls routes the webhook and Meta's callbacks.
+# URLconf. Including django_instagram.urls routes the webhook and Meta's callbacks.
 @checks.register(checks.Tags.security, checks.Tags.urls)
 def check_webhook_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Warn when the webhook or Meta's callbacks are routed but cannot verify Meta's requests."""
