@@ -5,16 +5,21 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import io
 import json
 import logging
+import socket
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import checks
 from django.core.cache import cache
 from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from django_instagram import signals
+from django_instagram.models import InstagramAccount
 from tests.conftest import FIXTURES
 
 URL = "/instagram/webhook/"
@@ -486,3 +491,100 @@ def test_check_deduplication_timeout_type(instagram_override):
     ids = [message.id for message in run_checks(tags=["django_instagram"])]
 
     assert "django_instagram.E008" in ids
+
+
+# instagram_send_test_webhook, against the live server on 127.0.0.1
+
+def send_test_webhook(*args):
+    output = io.StringIO()
+    call_command("instagram_send_test_webhook", *args, stdout=output)
+    return output.getvalue()
+
+
+@pytest.mark.django_db
+def test_command_posts_comment(live_server, received):
+    url = f"{live_server.url}{URL}"
+
+    output = send_test_webhook("--url", url, "--instagram-user-id", "17841400000000007")
+
+    assert f"to {url}: HTTP 200" in output
+    assert len(received) == 1
+    assert received[0]["field"] == "comments"
+    assert received[0]["entry"]["id"] == "17841400000000007"
+    assert received[0]["change"]["value"]["text"] == "Test comment from django_instagram ✓"
+
+
+@pytest.mark.django_db
+def test_command_posts_message(live_server, received):
+    send_test_webhook("--url", f"{live_server.url}{URL}", "--field", "messages")
+
+    assert len(received) == 1
+    assert received[0]["field"] == "messages"
+    assert received[0]["entry"]["id"] == "17841405822304914"
+    assert received[0]["change"]["message"]["text"] == "Test message from django_instagram ✓"
+
+
+@pytest.mark.django_db
+def test_command_runs_twice(live_server, received):
+    send_test_webhook("--url", f"{live_server.url}{URL}")
+    send_test_webhook("--url", f"{live_server.url}{URL}")
+
+    assert len(received) == 2
+    assert received[0]["change"]["value"]["id"] != received[1]["change"]["value"]["id"]
+
+
+@pytest.mark.django_db
+def test_command_uses_linked_account(live_server, received):
+    owner = get_user_model().objects.create_user("owner", password="pw")
+    account = InstagramAccount(user=owner, api="graph", instagram_user_id="17841400000000008")
+    account.access_token = "IGAA-token"
+    account.save()
+
+    send_test_webhook("--url", f"{live_server.url}{URL}")
+
+    assert received[0]["entry"]["id"] == "17841400000000008"
+
+
+@pytest.mark.django_db
+def test_command_signs_with_app_secret(live_server, received, instagram_override):
+    instagram_override(APP_SECRET="meta-app-secret")
+
+    send_test_webhook("--url", f"{live_server.url}{URL}")
+
+    assert len(received) == 1
+
+
+@pytest.mark.django_db
+def test_command_non_200(live_server, received):
+    with pytest.raises(CommandError, match="returned HTTP 400"):
+        send_test_webhook("--url", f"{live_server.url}/instagram/deauthorize/")
+
+    assert received == []
+
+
+def test_command_connection_refused():
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+
+    with pytest.raises(CommandError, match="Check that the site is running"):
+        send_test_webhook("--url", f"http://127.0.0.1:{port}/instagram/webhook/", "--instagram-user-id", "1")
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:8000/instagram/webhook/", "ftp://127.0.0.1/", "/instagram/webhook/"])
+def test_command_rejects_url(url):
+    with pytest.raises(CommandError, match="not an absolute http"):
+        send_test_webhook("--url", url)
+
+
+def test_command_without_secret(instagram_override, no_secret_in_environment):
+    instagram_override(CLIENT_SECRET=None, APP_SECRET=None)
+
+    with pytest.raises(CommandError, match="No app secret"):
+        send_test_webhook("--instagram-user-id", "1")
+
+
+@pytest.mark.parametrize("timeout", ["0", "-1"])
+def test_command_rejects_timeout(timeout):
+    with pytest.raises(CommandError, match="positive number of seconds"):
+        send_test_webhook("--timeout", timeout)
