@@ -93,5 +93,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The webhook accepts Meta's subscription check with this token, and instagram_send_test_webhook
+    # signs its samples with CLIENT_SECRET.
+    "WEBHOOK_VERIFY_TOKEN": "sandbox-verify-token",
     "loggers": {"django_instagram": {"handlers": ["console"], "level": "INFO"}},
 }
