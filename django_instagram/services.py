@@ -167,7 +167,7 @@ def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Calla
 
 
 def _api_label(api: str) -> str:
-    return "legacy v1" if api == "legacy" else "Instagram API with Instagram Login (graph)"
+    return "legacy v1 API" if api == "legacy" else "Instagram API with Instagram Login"
 
 
 def _graph_client():

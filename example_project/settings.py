@@ -85,6 +85,9 @@ INSTAGRAM = {
     "API": os.environ.get("INSTAGRAM_API", "legacy"),
     "SANDBOX": True,
     "SANDBOX_APP_NAME": "django_instagram example site",
+    # The webhook accepts Meta's subscription check with this token, and instagram_send_test_webhook
+    # signs its samples with CLIENT_SECRET.
+    "WEBHOOK_VERIFY_TOKEN": "sandbox-verify-token",
 }
 if INSTAGRAM["API"] == "legacy":
     INSTAGRAM["SCOPES"] = ["basic", "public_content", "follower_list", "comments", "relationships", "likes"]
@@ -93,8 +96,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # The webhook accepts Meta's subscription check with this token, and instagram_send_test_webhook
-    # signs its samples with CLIENT_SECRET.
-    "WEBHOOK_VERIFY_TOKEN": "sandbox-verify-token",
     "loggers": {"django_instagram": {"handlers": ["console"], "level": "INFO"}},
 }

@@ -148,7 +148,7 @@ class NotSupportedError(InstagramError):
     def __init__(self, call: str, api: str, detail: str = "") -> None:
         self.call = call
         self.api = api
-        message = f"{call}() is not available in the {api} Instagram API."
+        message = f"{call}() is not available in the {api}."
         if detail:
             message = f"{message} {detail}"
         super().__init__(message)
