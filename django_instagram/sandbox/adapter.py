@@ -9,7 +9,7 @@ Instagram's endpoints know nothing of the site's sessions, CSRF or allowed hosts
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 from django.test.client import RequestFactory
@@ -39,7 +39,10 @@ class SandboxAdapter(BaseAdapter):
             match = resolve(path, urlconf=API_URLCONF)
         except Resolver404:
             return self._response(request, 404, {"Content-Type": "text/html"}, b"<html><body>Page not found</body></html>")
-        django_response = match.func(django_request, *match.args, **match.kwargs)
+        # The path is matched while still percent-encoded, so an encoded "/" inside a tag name or
+        # cursor stays in its segment; the view then gets the decoded value, as Django would pass it.
+        kwargs = {key: unquote(value) if isinstance(value, str) else value for key, value in match.kwargs.items()}
+        django_response = match.func(django_request, *match.args, **kwargs)
         headers = {key: value for key, value in django_response.items()}
         return self._response(request, django_response.status_code, headers, django_response.content)
 

@@ -30,6 +30,12 @@ def v1_data(name: str, index: int = 0) -> Any:
     return v1_body(name, index).get("data")
 
 
+def recorded_id(name: str) -> str:
+    """The id or name a recording's request carried in its path, as in ``/v1/media/{id}/likes``."""
+    path = urlsplit(_v1_interactions(name)[0]["request"]["url"]).path
+    return path.split("/")[3]
+
+
 @lru_cache(maxsize=None)
 def _graph(name: str) -> Any:
     with open(DATA_DIR / "graph" / f"{name}.json", encoding="utf-8") as handle:
@@ -72,7 +78,15 @@ def shortcode_of(media: dict) -> str:
     return path[1] if len(path) >= 2 and path[0] == "p" else ""
 
 
+def _recorded_shortcode() -> str:
+    """The shortcode the ``media_shortcode`` recording was requested with (its link names another)."""
+    url = _v1_interactions("media_shortcode")[0]["request"]["url"]
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
 def find_media_by_shortcode(shortcode: str) -> dict | None:
+    if shortcode == _recorded_shortcode():
+        return v1_data("media_shortcode")
     for item in _media_index().values():
         if shortcode_of(item) == shortcode:
             return copy.deepcopy(item)

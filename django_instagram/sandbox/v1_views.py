@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 from typing import Any, Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.db.models import F
 from django.http import HttpRequest, JsonResponse
@@ -209,7 +209,7 @@ def _recent_media_of(user_id: str) -> list[dict]:
 def user_recent_media(request, caller, user_id):
     resolved = _user_id(caller, user_id)
     items = _media_list(_recent_media_of(resolved), caller)
-    return _page(request, caller, items, cursor_param="max_id", next_key="next_max_id", path=f"/users/{user_id}/media/recent")
+    return _page(request, caller, items, cursor_param="max_id", next_key="next_max_id", path=f"/users/{quote(user_id, safe='')}/media/recent")
 
 
 @endpoint
@@ -322,7 +322,7 @@ def media_comments(request, caller, media_id):
 
 
 def _comments_of(media_id: str, caller: Caller) -> list[dict]:
-    if media_id == "5383966576704955909_57451593":
+    if media_id == data.recorded_id("comments"):
         recorded = data.v1_data("comments")
     else:
         recorded = (_media_or_404(media_id).get("comments") or {}).get("data") or []
@@ -362,7 +362,7 @@ def media_likes(request, caller, media_id):
         if request.method == "DELETE":
             likes.delete()
         return _envelope(None, token=caller.token)
-    if media_id == "2707281318823477708_8392276443":
+    if media_id == data.recorded_id("media_likes"):
         users = data.v1_data("media_likes")
     else:
         users = (_media_or_404(media_id).get("likes") or {}).get("data") or []
@@ -402,12 +402,12 @@ def tag_search(request, caller):
 
 @endpoint
 def tag_recent_media(request, caller, name):
-    if name == "ts":
+    if name == data.recorded_id("tag_recent_media"):
         items = data.v1_data("tag_recent_media")
     else:
         items = [media for media in data.all_media() if name in (media.get("tags") or [])]
     items = _media_list(items, caller)
-    return _page(request, caller, items, cursor_param="max_tag_id", next_key="next_max_tag_id", path=f"/tags/{name}/media/recent")
+    return _page(request, caller, items, cursor_param="max_tag_id", next_key="next_max_tag_id", path=f"/tags/{quote(name, safe='')}/media/recent")
 
 
 def _known_locations() -> dict[str, dict]:
@@ -416,7 +416,7 @@ def _known_locations() -> dict[str, dict]:
         place = media.get("location")
         if isinstance(place, dict) and place.get("id") is not None:
             known[str(place["id"])] = {**place, "id": str(place["id"])}
-    known["1"] = data.v1_data("location")
+    known[data.recorded_id("location")] = data.v1_data("location")
     return known
 
 
@@ -432,12 +432,12 @@ def location(request, caller, location_id):
 def location_recent_media(request, caller, location_id):
     if location_id not in _known_locations():
         raise V1Error("APINotFoundError", "invalid location id")
-    if location_id == "1":
+    if location_id == data.recorded_id("location_recent_media"):
         items = data.v1_data("location_recent_media")
     else:
         items = [m for m in data.all_media() if str((m.get("location") or {}).get("id")) == location_id]
     items = _media_list(items, caller)
-    return _page(request, caller, items, cursor_param="max_id", next_key="next_max_id", path=f"/locations/{location_id}/media/recent")
+    return _page(request, caller, items, cursor_param="max_id", next_key="next_max_id", path=f"/locations/{quote(location_id, safe='')}/media/recent")
 
 
 @endpoint
