@@ -82,7 +82,8 @@ INSTAGRAM = {
     "CLIENT_ID": "sandbox-client-id",
     "CLIENT_SECRET": "sandbox-client-secret",
     "REDIRECT_URI": f"http://127.0.0.1:{PORT}/instagram/callback/",
-    "API": os.environ.get("INSTAGRAM_API", "legacy"),
+    # The Instagram API with Instagram Login by default; INSTAGRAM_API=legacy switches to v1.
+    "API": os.environ.get("INSTAGRAM_API", "graph"),
     "SANDBOX": True,
     "SANDBOX_APP_NAME": "django_instagram example site",
     # The webhook accepts Meta's subscription check with this token, and instagram_send_test_webhook
@@ -91,6 +92,10 @@ INSTAGRAM = {
 }
 if INSTAGRAM["API"] == "legacy":
     INSTAGRAM["SCOPES"] = ["basic", "public_content", "follower_list", "comments", "relationships", "likes"]
+else:
+    INSTAGRAM["SCOPES"] = [
+        "instagram_business_basic", "instagram_business_manage_comments", "instagram_business_content_publish",
+    ]
 
 LOGGING = {
     "version": 1,
