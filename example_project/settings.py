@@ -26,6 +26,14 @@ INSTALLED_APPS = [
     "example_project.demo.apps.DemoConfig",
 ]
 
+# The optional "rest" extra adds Django REST framework and the API under /api/instagram/.
+try:
+    import rest_framework  # noqa: F401
+except ImportError:
+    pass
+else:
+    INSTALLED_APPS.append("rest_framework")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

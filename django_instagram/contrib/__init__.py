@@ -1,0 +1,1 @@
+"""Integrations with optional third-party packages; each subpackage imports its package itself."""
