@@ -68,8 +68,11 @@ def _verify_subscription(request: HttpRequest) -> HttpResponse:
 
     mode = request.GET.get("hub.mode", "")
     token = request.GET.get("hub.verify_token", "")
-    if mode != "subscribe" or not _equal(token, verify_token):
-        logger.warning("Rejected a webhook subscription check: hub.mode is %r or hub.verify_token is wrong.", mode[:40])
+    if mode != "subscribe":
+        logger.warning("Rejected a webhook subscription check: hub.mode is %r, not 'subscribe'.", mode[:40])
+        return HttpResponseForbidden()
+    if not _equal(token, verify_token):
+        logger.warning('Rejected a webhook subscription check: hub.verify_token does not match INSTAGRAM["WEBHOOK_VERIFY_TOKEN"].')
         return HttpResponseForbidden()
 
     challenge = request.GET.get("hub.challenge", "")
