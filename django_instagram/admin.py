@@ -21,7 +21,7 @@ from . import maintenance
 from .accounts import unlink_account
 from .client.errors import InstagramError, OAuthAccessTokenError
 from .exceptions import NeedsReauthorizationError
-from .models import InstagramAccount
+from .models import DataDeletionRequest, InstagramAccount
 from .token_state import TokenState, filter_by_state, token_state
 
 logger = logging.getLogger(__name__)
@@ -202,6 +202,24 @@ def _add_inline_to_user_admin(site: admin.AdminSite) -> None:
     site.unregister(user_model)
     extended = type(user_admin.__name__, (user_admin,), {"inlines": [*user_admin.inlines, InstagramAccountInline]})
     site.register(user_model, extended)
+
+
+
+@admin.register(DataDeletionRequest)
+class DataDeletionRequestAdmin(admin.ModelAdmin):
+    """Meta's data-deletion requests, read-only because only Meta's callback creates them."""
+
+    list_display = ("confirmation_code", "status", "accounts_deleted", "created", "completed_at")
+    list_filter = ("status",)
+    search_fields = ("confirmation_code",)
+    readonly_fields = list_display
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 _add_inline_to_user_admin(admin.site)

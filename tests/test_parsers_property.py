@@ -107,7 +107,7 @@ def test_rate_limit_headers_total(headers):
 
 
 class CannedTransport:
-    """A transport that answers every request with one body, read with the client's error reader."""
+    """A transport that returns one body for every request, checked with the client's error reader."""
 
     def __init__(self, body: Any, status: int = 200) -> None:
         self.body = body

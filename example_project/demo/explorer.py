@@ -1,7 +1,7 @@
 """The API explorer: every call of ``django_instagram.services`` as a form, run with the user's account.
 
-Each call lists its parameters; a submitted form runs the call with ``token=`` the chosen linked
-account and shows the typed result (``pprint`` of the dataclasses) or the error. The page runs
+Each call lists its parameters. A submitted form runs the call with the chosen linked account as
+``token=`` and shows the typed result (``pprint`` of the dataclasses) or the error. The page runs
 calls only while ``INSTAGRAM["SANDBOX"]`` is on, so it never sends a request to Instagram itself.
 """
 
@@ -193,7 +193,7 @@ def _accounts(request: HttpRequest) -> list[InstagramAccount]:
 
 
 def _form(call: ExplorerCall, submitted: dict[str, Any] | None) -> dict[str, Any]:
-    """The template context of one call's form, refilled with the values just submitted for it."""
+    """Build the template context of one call's form, refilled with the values just submitted for it."""
     values = submitted["values"] if submitted and submitted["call"] == call.name else {}
     fields = [
         {
