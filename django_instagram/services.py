@@ -601,10 +601,14 @@ def user_relationship(user_id: Any, *args: Any, token: Any = GLOBAL, action: str
     if len(args) > 2:
         raise TypeError("user_relationship() takes user_id, then an action and/or a token.")
     if len(args) == 2:
+        if action is not None:
+            raise TypeError("user_relationship() got the action both positionally and as action=.")
         action, token = args
     elif len(args) == 1:
-        if isinstance(args[0], str) and (args[0] in RELATIONSHIP_ACTIONS or action is not None):
-            action = args[0] if action is None else action
+        # NOTE: a lone string is the action only when it names one of the six actions, so a
+        # mistyped action is sent as a token. Pass action= to get the ValueError instead.
+        if action is None and isinstance(args[0], str) and args[0] in RELATIONSHIP_ACTIONS:
+            action = args[0]
         else:
             token = args[0]
     if action is None:

@@ -848,3 +848,28 @@ def test_rate_limit_headers_after_error(mock_instagram):
         services.tag("exceptional", TOKEN)
 
     assert services.last_rate_limit_usage().remaining == 4992
+
+
+def test_user_relationship_token_and_action_keyword(mock_instagram):
+    add_recorded(mock_instagram, "user_block", url=f"{API}/users/139839357/relationship")
+
+    result = services.user_relationship("139839357", TOKEN, action="block")
+
+    request = only_request(mock_instagram)
+    assert query_of(request) == {"access_token": TOKEN}
+    assert form_of(request) == {"action": "block"}
+    assert result.outgoing_status == "none"
+
+
+def test_user_relationship_action_twice(mock_instagram):
+    with pytest.raises(TypeError, match="both positionally and as action="):
+        services.user_relationship("139839357", "follow", TOKEN, action="block")
+
+    assert len(mock_instagram.calls) == 0
+
+
+def test_user_relationship_bad_action_keyword(mock_instagram):
+    with pytest.raises(ValueError, match="Invalid relationship action 'frobnicate'"):
+        services.user_relationship("139839357", TOKEN, action="frobnicate")
+
+    assert len(mock_instagram.calls) == 0
