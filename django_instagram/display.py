@@ -32,9 +32,13 @@ ELLIPSIS = "…"
 _TOKEN = re.compile(r"(?<![\w&])#(?P<tag>\w+)|(?<![\w.@])@(?P<user>[A-Za-z0-9._]{1,30})")
 
 
+# The code points of Unicode category Cc (control characters).
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def safe_url(url: object) -> str:
     """Return ``url`` if it is an absolute ``http`` or ``https`` URL, otherwise ``""``."""
-    if not isinstance(url, str) or any(unicodedata.category(char) == "Cc" for char in url):
+    if not isinstance(url, str) or _CONTROL_CHARACTER.search(url):
         return ""
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
@@ -90,6 +94,9 @@ def _extends_cluster(cluster: str, char: str) -> bool:
     syllable and Indic conjunct rules are not applied.
     """
     code = ord(char)
+    if code < 0x300 and not cluster.endswith("\u200d"):
+        # No mark, selector, modifier or flag lies below U+0300 (the first combining mark).
+        return cluster == "\r" and char == "\n"
     if unicodedata.category(char) in ("Mn", "Me", "Mc") or char == "\u200d":
         return True
     if 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:
@@ -101,14 +108,20 @@ def _extends_cluster(cluster: str, char: str) -> bool:
     return cluster == "\r" and char == "\n"
 
 
-def graphemes(text: str) -> list[str]:
-    """Split ``text`` into user-perceived characters, keeping emoji sequences whole."""
+def graphemes(text: str, limit: int | None = None) -> list[str]:
+    """Split ``text`` into user-perceived characters, keeping emoji sequences whole.
+
+    With ``limit``, return at most ``limit + 1`` clusters: enough to tell that the text is longer
+    than ``limit``, with the first ``limit`` clusters complete.
+    """
     clusters: list[str] = []
     for char in text:
         if clusters and _extends_cluster(clusters[-1], char):
             clusters[-1] += char
-        else:
-            clusters.append(char)
+            continue
+        if limit is not None and len(clusters) > limit:
+            break
+        clusters.append(char)
     return clusters
 
 
@@ -118,7 +131,10 @@ def truncate(text: str, length: int | None) -> str:
         return text
     if length < 1:
         raise ValueError(f"Invalid caption length {length!r}: use a positive number of characters.")
-    clusters = graphemes(text)
+    # Every cluster contains at least one code point, so a text this short has nothing to cut.
+    if len(text) <= length:
+        return text
+    clusters = graphemes(text, limit=length)
     if len(clusters) <= length:
         return text
     return "".join(clusters[: length - 1]).rstrip() + ELLIPSIS
@@ -159,7 +175,13 @@ def alt_text(media: Media, length: int = 125) -> str:
     if caption:
         return truncate(caption, length)
     username = media.user.username if media.user else ""
-    kind = {"video": _("Instagram video"), "carousel": _("Instagram carousel")}.get(media.type, _("Instagram photo"))
+    # Translate only the one description used: each gettext call is a catalog lookup.
+    if media.type == "video":
+        kind = _("Instagram video")
+    elif media.type == "carousel":
+        kind = _("Instagram carousel")
+    else:
+        kind = _("Instagram photo")
     return _("%(kind)s by @%(username)s") % {"kind": kind, "username": username} if username else kind
 
 
