@@ -19,7 +19,7 @@ from .resolution import transport
 
 logger = logging.getLogger(__name__)
 
-#: What the publishing wait sleeps and reads the time with; tests replace both.
+#: The sleep function and clock of the publishing wait; tests replace both.
 sleep = time.sleep
 clock = time.monotonic
 
@@ -38,7 +38,8 @@ def complete_login(code: str) -> tuple[AccessToken, User]:
 
     The short-lived token of the code exchange is used once, for the long-lived exchange, and
     never returned. The profile comes from ``/me``, which gives both ``user_id`` (the account
-    id webhooks use) and the app-scoped ``id``; the code exchange's ``user_id`` is not relied on.
+    id webhooks use) and the app-scoped ``id``. The code exchange's ``user_id`` is not used,
+    because it may be the app-scoped id.
     """
     http = transport()
     short_lived = oauth.exchange_code(

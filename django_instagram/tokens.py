@@ -1,7 +1,7 @@
 """Refreshing the long-lived tokens of Instagram Login accounts.
 
 Instagram renews a long-lived token (``GET /refresh_access_token``) only once it is 24 hours old
-and only while it has not expired; an expired token cannot be renewed and the user must log in
+and only while it has not expired. An expired token cannot be renewed, so the user must log in
 again. Each refresh runs with the account's row locked (``select_for_update``) and re-reads the
 row after locking, so two processes refreshing the same account send one request between them.
 The lock is held during the request, so other writers of that row wait for at most the client
@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import signals
+from . import ratelimit, signals
 from .client import oauth
-from .client.errors import InstagramError, OAuthAccessTokenError
+from .client.errors import InstagramError, OAuthAccessTokenError, RateLimitError
 from .client.redaction import redact_text
 from .client.types import AccessToken
 from .exceptions import AccountError, NeedsReauthorizationError
 from .models import InstagramAccount
-from .resolution import transport
+from .resolution import Credential, transport
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Outcome(str, enum.Enum):
 
 @dataclass(frozen=True)
 class RefreshResult:
-    """What happened to one account; ``detail`` is a short explanation for logs and summaries."""
+    """The outcome of one account's refresh, with ``detail`` as a short explanation for logs and summaries."""
 
     account_id: int
     outcome: Outcome
@@ -144,9 +144,13 @@ def _refresh_locked(account_id, *, now, within, dry_run) -> tuple[RefreshResult,
             detail = "would be marked for re-authorisation (expired)" if blocker else "would be refreshed"
             return RefreshResult(account_id, Outcome.WOULD_REFRESH, detail, account.token_expires_at), None
 
+        exhausted = ratelimit.budget_exhausted(account) if within is not None else None
+        if exhausted:
+            return RefreshResult(account_id, Outcome.SKIPPED, exhausted, account.token_expires_at), None
+
         if blocker is None:
             try:
-                new_token = oauth.refresh_long_lived(transport(), account.access_token)
+                new_token = _request_refresh(account)
             except InstagramError as error:
                 failure = error
             else:
@@ -155,6 +159,20 @@ def _refresh_locked(account_id, *, now, within, dry_run) -> tuple[RefreshResult,
             failure = blocker
 
     return _record_failure(account, failure, now), failure
+
+
+def _request_refresh(account: InstagramAccount) -> AccessToken:
+    """Send the refresh request within the shared rate-limit budget, and record the usage it reports."""
+    credential = Credential(account.api, account.access_token, account=account)
+    ratelimit.check_budget(credential, "refresh_token")
+    http = transport()
+    try:
+        return oauth.refresh_long_lived(http, account.access_token)
+    except RateLimitError as error:
+        ratelimit.record_rate_limit(credential, error)
+        raise
+    finally:
+        ratelimit.record_usage(credential, http.last_usage)
 
 
 def _skip_reason(account: InstagramAccount | None, now: datetime, within: timedelta | None) -> str:

@@ -274,3 +274,12 @@ def test_version_in_path(mock_instagram, clock):
 def test_empty_token_rejected(client):
     with pytest.raises(ValueError, match="needs an access token"):
         client.me("")
+
+
+def test_page_data_not_a_list(mock_instagram, client):
+    from django_instagram.client.types import UnexpectedResponseError
+
+    _get(mock_instagram, "/me/media", {"data": True}, {"fields": MEDIA_FIELDS})
+
+    with pytest.raises(UnexpectedResponseError, match="returned bool for GET /me/media"):
+        client.my_media(TOKEN)

@@ -227,3 +227,45 @@ def test_sandbox_refresh_keeps_24_hour_rule(account):
 
     assert refreshed.token_refreshed_at > day_ago
     assert refreshed.access_token == account.access_token
+
+
+def test_sandbox_refuses_young_refresh(account):
+    from django_instagram.client import oauth
+    from django_instagram.client.errors import InstagramAPIError
+    from django_instagram.resolution import transport
+
+    with pytest.raises(InstagramAPIError, match="at least 24 hours old"):
+        oauth.refresh_long_lived(transport(), account.access_token)
+
+
+def test_sandbox_long_lived_exchange_checks(account):
+    from django_instagram.client import oauth
+    from django_instagram.client.errors import InstagramAPIError
+    from django_instagram.resolution import transport
+
+    with pytest.raises(InstagramAPIError, match="Error validating client secret"):
+        oauth.exchange_long_lived(transport(), account.access_token, client_secret="wrong")
+    with pytest.raises(InstagramAPIError, match="needs a short-lived token"):
+        oauth.exchange_long_lived(transport(), account.access_token, client_secret="test-client-secret")
+
+
+def test_sandbox_expired_token_is_190(account):
+    SandboxToken.objects.filter(token=account.access_token).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    with pytest.raises(OAuthAccessTokenError) as caught:
+        services.media("21387158436090582", token=account)
+
+    assert caught.value.subcode == 463
+    assert "Session has expired" in caught.value.message
+
+
+def test_sandbox_fields_limit_response(account):
+    from django_instagram.resolution import transport
+
+    response = transport().session.get(
+        "https://graph.instagram.com/v26.0/21387158436090582",
+        params={"fields": "id,permalink"}, headers={"Authorization": f"Bearer {account.access_token}"},
+    )
+
+    assert response.json() == {"id": "21387158436090582", "permalink": "https://www.instagram.com/p/C1bWPYoVOV-/"}
+    assert "call_count" in response.headers["X-App-Usage"]

@@ -13,7 +13,7 @@ from responses import matchers
 
 from django_instagram.models import InstagramAccount
 from django_instagram.sandbox.models import SandboxToken
-from tests.test_refresh_token import REFRESH_URL, make_account
+from tests.test_refresh_token import REFRESH_URL, clean_cache, make_account  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,33 @@ def test_command_against_sandbox(sandbox, instagram_override):
     account.refresh_from_db()
     assert output.splitlines()[-1] == "Summary: 1 refreshed, 0 skipped, 0 failed, 0 needing re-authorisation."
     assert account.token_expires_at > timezone.now() + timedelta(days=59)
+
+
+def test_stops_when_budget_spent(mock_instagram, instagram_override):
+    from django_instagram import ratelimit
+    from django_instagram.client.errors import RateLimitError
+    from django_instagram.resolution import Credential
+
+    instagram_override(SANDBOX=False)
+    make_account(user_id="1")
+    ratelimit.record_rate_limit(Credential("graph", None), RateLimitError("App limit", code=4, retry_after=600))
+
+    output = run()
+
+    assert "Stopped early, 1 account(s) not tried: Instagram rate-limited" in output
+    assert output.splitlines()[-1] == "Summary: 0 refreshed, 0 skipped, 0 failed, 0 needing re-authorisation."
+    assert len(mock_instagram.calls) == 0
+
+
+def test_refresh_records_usage(mock_instagram):
+    from django_instagram import ratelimit
+
+    account = with_token(make_account(user_id="1"), "IGAAusage000000001")
+    mock_instagram.add("GET", REFRESH_URL, json={"access_token": "IGAAx", "expires_in": 5184000},
+                       headers={"X-App-Usage": '{"call_count": 12, "total_time": 3, "total_cputime": 3}'})
+
+    run()
+
+    assert ratelimit.usage_percent("app") == 12
+    account.refresh_from_db()
+    assert account.access_token == "IGAAx"

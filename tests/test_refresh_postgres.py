@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from django_instagram import tokens
 from django_instagram.models import InstagramAccount
-from tests.test_refresh_token import OLD, REFRESH_URL, make_account
+from tests.test_refresh_token import OLD, REFRESH_URL, clean_cache, make_account  # noqa: F401 (autouse fixture)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

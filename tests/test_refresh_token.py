@@ -10,6 +10,7 @@ from django.utils import timezone
 from responses import matchers
 
 from django_instagram import services, signals, tokens
+from django_instagram.cache import get_cache
 from django_instagram.client.errors import OAuthAccessTokenError, RateLimitError
 from django_instagram.exceptions import AccountError, NeedsReauthorizationError
 from django_instagram.models import InstagramAccount
@@ -19,6 +20,14 @@ pytestmark = pytest.mark.django_db
 OLD = "IGAAoldlonglivedtoken0000"
 NEW = "IGAAnewlonglivedtoken9999"
 REFRESH_URL = "https://graph.instagram.com/refresh_access_token"
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Drop the rate-limit state a refresh records, so later tests start with a full budget."""
+    get_cache().clear()
+    yield
+    get_cache().clear()
 
 
 def make_account(*, api="graph", age=timedelta(days=50), expires_in=timedelta(days=5), username="shop", user_id="17841"):

@@ -119,7 +119,12 @@ class GraphClient:
 
     def _page(self, path: str, token: str, params, parse) -> Page:
         body = self._object("GET", path, token, params)
-        items = [parse(item) for item in body.get("data") or [] if isinstance(item, dict)]
+        data = body.get("data")
+        if data is not None and not isinstance(data, list):
+            raise UnexpectedResponseError(
+                f"Instagram returned {type(data).__name__} for GET {path} where a list of results was expected."
+            )
+        items = [parse(item) for item in data or [] if isinstance(item, dict)]
         return Page(items, Pagination.from_graph(body.get("paging")))
 
     # Profile and media ----------------------------------------------------------------------
@@ -129,7 +134,7 @@ class GraphClient:
         body = self._object("GET", "/me", token, {"fields": USER_FIELDS})
         rows = body.get("data")
         if isinstance(rows, list) and rows and isinstance(rows[0], dict):
-            body = rows[0]  # Meta's documentation shows /me wrapped in data[]; real answers are flat.
+            body = rows[0]  # Meta's documentation shows /me wrapped in data[], but real responses are flat.
         return User.from_graph(body)
 
     def my_media(self, token: str, params: Mapping[str, Any] | None = None) -> Page[Media]:

@@ -95,8 +95,8 @@ def exchange_long_lived(
 def refresh_long_lived(transport: Transport, token: str, *, url: str = REFRESH_TOKEN_URL) -> AccessToken:
     """Renew a long-lived token (``grant_type=ig_refresh_token``).
 
-    Instagram allows it once the token is 24 hours old and only while it has not expired; the
-    answer carries a token (possibly the same string) valid for 60 days from now.
+    Instagram allows it once the token is 24 hours old and only while it has not expired. The
+    response carries a token, possibly the same string, valid for 60 days from now.
     """
     params = {"grant_type": "ig_refresh_token", "access_token": token}
     response = transport.request("GET", url, params=params, read_error=graph_error)

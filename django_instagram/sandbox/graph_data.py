@@ -30,7 +30,7 @@ _V1_TYPES = {"image": "IMAGE", "video": "VIDEO", "carousel": "CAROUSEL_ALBUM"}
 
 
 def profile() -> dict[str, Any]:
-    """The full ``/me`` object before field selection."""
+    """Return the full ``/me`` object, before field selection."""
     me = data.graph_body("me")
     return {
         "id": APP_SCOPED_ID,
@@ -115,7 +115,7 @@ def _catalogue() -> tuple[dict, ...]:
 
 
 def all_media() -> list[dict]:
-    """Every media of the sandbox account, newest first (fresh copies)."""
+    """Return fresh copies of every media of the sandbox account, newest first."""
     return copy.deepcopy(list(_catalogue()))
 
 

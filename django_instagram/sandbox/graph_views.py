@@ -3,7 +3,7 @@
 Tokens come from the ``Authorization: Bearer`` header or the ``access_token`` parameter. An
 unknown, expired or revoked token gets error 190, a call without its scope error 10, an unknown
 object error 100 with subcode 33. Objects carry only the ``fields`` asked for, plus ``id``.
-Every answer carries ``X-App-Usage`` and ``X-Business-Use-Case-Usage``, computed from the
+Every response carries ``X-App-Usage`` and ``X-Business-Use-Case-Usage``, computed from the
 token's call count. Comments, replies, hides and deletes are stored as ``SandboxAction`` rows and
 show up in later reads; publishing containers are kept in Django's cache.
 """
@@ -264,7 +264,7 @@ def _check_refreshable(token: SandboxToken) -> None:
     if token.kind != SandboxToken.Kind.LONG_LIVED:
         raise GraphError(100, "(#100) Only long-lived tokens can be refreshed.", error_type="IGApiException")
     if timezone.now() - token.issued_at < tokens.REFRESH_MIN_AGE:
-        # NOTE: Meta documents the 24-hour rule but not the error it answers with; this one is a stand-in.
+        # NOTE: Meta documents the 24-hour rule but not the error Instagram returns; this one is a stand-in.
         raise GraphError(100, "(#100) The access token can be refreshed only once it is at least 24 hours old.",
                          error_type="IGApiException")
 

@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ... import ratelimit
 from ...conf import instagram_settings
 from ...resolution import background_work
 from ...tokens import Outcome, RefreshResult, accounts_due, refresh_if_due
@@ -51,18 +52,27 @@ class Command(BaseCommand):
         account_ids = accounts_due(window, now)
         self.stdout.write(f"{len(account_ids)} account(s) expire within {days:g} day(s).")
 
+        self.stopped_early = ""
         with background_work():
             results = list(self._report(self.refresh_all(account_ids, window, now, dry_run), len(account_ids)))
 
+        if self.stopped_early:
+            left = len(account_ids) - len(results)
+            self.stdout.write(self.style.WARNING(f"Stopped early, {left} account(s) not tried: {self.stopped_early}"))
         self._summarise(results, dry_run)
 
     def refresh_all(self, account_ids: list[int], window: timedelta, now, dry_run: bool) -> Iterable[RefreshResult]:
         """Refresh each account in turn; the results come in the order of ``account_ids``.
 
         Runs in this thread. A variant with a worker pool can override this method, because each
-        ``refresh_if_due`` call opens its own transaction and locks only its own row.
+        ``refresh_if_due`` call opens its own transaction and locks only its own row. The run stops
+        when the app's shared rate-limit budget is spent, and sets ``stopped_early`` to the reason.
         """
         for account_id in account_ids:
+            exhausted = ratelimit.budget_exhausted()
+            if exhausted and not dry_run:
+                self.stopped_early = exhausted
+                return
             yield refresh_if_due(account_id, within=window, now=now, dry_run=dry_run)
 
     def _report(self, results: Iterable[RefreshResult], total: int) -> Iterator[RefreshResult]:
