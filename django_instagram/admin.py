@@ -93,6 +93,10 @@ class InstagramAccountAdmin(admin.ModelAdmin):
     )
     actions = ("refresh_tokens", "check_tokens", "unlink_accounts")
 
+    def has_add_permission(self, request):
+        # An account needs a token, and only the OAuth flow obtains one.
+        return False
+
     def get_search_fields(self, request):
         # Search the user model's own login field, which is not always "username".
         return ("username", f"user__{get_user_model().USERNAME_FIELD}")

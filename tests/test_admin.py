@@ -271,3 +271,8 @@ def test_user_page_lists_accounts(staff):
     assert "Instagram accounts" in page
     assert "user_cf840edd" in page
     assert TOKEN not in page
+
+
+def test_add_page_disabled(staff):
+    assert staff.get(f"{CHANGELIST}add/").status_code == 403
+    assert "addlink" not in staff.get(CHANGELIST).content.decode()

@@ -119,6 +119,7 @@ def run_flow(page, site: str) -> None:
     expect(tiles.first).to_be_visible()
     assert tiles.count() == 12
     assert page.locator(".instagram-feed__item img[loading=lazy][width][height][alt]").count() == 12
+    page.wait_for_function("Array.from(document.images).every(image => image.complete)")
     page.screenshot(path=SCREENSHOTS / "2-feed.png", full_page=True)
 
     page.locator(".instagram-feed__item--carousel a").first.click()
@@ -126,6 +127,7 @@ def run_flow(page, site: str) -> None:
     expect(slides).to_have_count(2)
     page.locator(".instagram-carousel__nav a", has_text="2").click()
     expect(slides.nth(1)).to_be_in_viewport()
+    page.wait_for_function("Array.from(document.images).every(image => image.complete)")
     page.screenshot(path=SCREENSHOTS / "3-carousel.png", full_page=True)
 
     page.goto(f"{site}/admin/django_instagram/instagramaccount/")
