@@ -380,3 +380,25 @@ def test_status_page_not_cached(client):
     response = client.get(f"{DELETION_URL}{'c' * 32}/")
 
     assert "no-cache" in response["Cache-Control"]
+
+
+# Admin
+
+def test_admin_lists_requests(admin_client):
+    DataDeletionRequest.objects.create(confirmation_code="d" * 32, status=DataDeletionRequest.Status.COMPLETED)
+
+    response = admin_client.get("/admin/django_instagram/datadeletionrequest/")
+
+    assert response.status_code == 200
+    assert "d" * 32 in response.content.decode()
+
+
+def test_admin_read_only(admin_client):
+    deletion = DataDeletionRequest.objects.create(confirmation_code="e" * 32)
+
+    assert admin_client.get("/admin/django_instagram/datadeletionrequest/add/").status_code == 403
+    response = admin_client.post(f"/admin/django_instagram/datadeletionrequest/{deletion.pk}/change/",
+                                 {"status": "completed"})
+    deletion.refresh_from_db()
+    assert response.status_code == 403
+    assert deletion.status == DataDeletionRequest.Status.PENDING
