@@ -40,7 +40,7 @@ class SandboxAdapter(BaseAdapter):
         except Resolver404:
             return self._response(request, 404, {"Content-Type": "text/html"}, b"<html><body>Page not found</body></html>")
         # The path is matched while still percent-encoded, so an encoded "/" inside a tag name or
-        # cursor stays in its segment; the view then gets the decoded value, as Django would pass it.
+        # cursor stays in its segment. The view then gets the decoded value, as Django passes it.
         kwargs = {key: unquote(value) if isinstance(value, str) else value for key, value in match.kwargs.items()}
         django_response = match.func(django_request, *match.args, **kwargs)
         headers = {key: value for key, value in django_response.items()}

@@ -31,7 +31,7 @@ def v1_data(name: str, index: int = 0) -> Any:
 
 
 def recorded_id(name: str) -> str:
-    """The id or name a recording's request carried in its path, as in ``/v1/media/{id}/likes``."""
+    """Return the id or name in a recording's request path, as ``{id}`` in ``/v1/media/{id}/likes``."""
     path = urlsplit(_v1_interactions(name)[0]["request"]["url"]).path
     return path.split("/")[3]
 
@@ -79,7 +79,7 @@ def shortcode_of(media: dict) -> str:
 
 
 def _recorded_shortcode() -> str:
-    """The shortcode the ``media_shortcode`` recording was requested with (its link names another)."""
+    """Return the shortcode the ``media_shortcode`` recording was requested with (its link names another)."""
     url = _v1_interactions("media_shortcode")[0]["request"]["url"]
     return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
 
