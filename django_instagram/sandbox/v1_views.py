@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
@@ -21,6 +22,8 @@ from ..conf import instagram_settings
 from . import data
 from .models import SandboxAction, SandboxToken
 from .tokens import find_token
+
+logger = logging.getLogger(__name__)
 
 API_ROOT = "https://api.instagram.com/v1"
 RATE_LIMIT = 5000
@@ -103,6 +106,7 @@ def endpoint(view: Callable) -> Callable:
             caller = _authenticate(request)
             return view(request, caller, *args, **kwargs)
         except V1Error as error:
+            logger.info("Sandbox answered %s %s with %s: %s", request.method, request.path, error.error_type, error.message)
             return _error(error)
 
     return wrapper
