@@ -57,8 +57,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_THRESHOLD": 80,
     # Fernet keys (newest first) that encrypt tokens at rest; None derives one from SECRET_KEY.
     "TOKEN_ENCRYPTION_KEYS": None,
-    # Webhooks: the verify token of the subscription and the secret that signs payloads
-    # (None means CLIENT_SECRET).
+    # Webhooks and Meta's callbacks: the verify token of the webhook subscription, and a second
+    # secret (such as the Meta app secret) accepted besides CLIENT_SECRET for their signatures.
     "WEBHOOK_VERIFY_TOKEN": None,
     "APP_SECRET": None,
     # Seconds a webhook change is remembered so a redelivery of it is dropped; Meta retries
