@@ -15,7 +15,7 @@ from django_instagram import services
 from django_instagram.client.errors import OAuthAccessTokenError, OAuthPermissionsError
 from django_instagram.client.pagination import CursorPage, Page
 from django_instagram.client.types import Comment, Location, Media, Relationship, Tag, User, UserSearchResult
-from tests.conftest import add_recorded
+from tests.conftest import add_recorded, recorded
 
 TOKEN = "57451593.a1b2c3d.0123456789abcdef0123456789abcdef"
 API = "https://api.instagram.com/v1"
@@ -371,6 +371,14 @@ def test_media_comment_recorded(mock_instagram):
     assert result is None
 
 
+def test_media_comment_recorded_body(mock_instagram):
+    add_recorded(mock_instagram, "comment", url=f"{API}/media/123_456/comments")
+
+    services.media_comment("123_456", "Nice pic m8", TOKEN)
+
+    assert only_request(mock_instagram).body == recorded("comment")["request"]["body"]
+
+
 def test_media_comment_scope_exception(mock_instagram):
     add_recorded(mock_instagram, "comment_scope_exception")
 
@@ -709,6 +717,7 @@ def test_user_relationship_action_recorded(mock_instagram, action, recording, ou
     assert query_of(request) == {"access_token": TOKEN}
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert form_of(request) == {"action": action}
+    assert request.body == recorded(recording)["request"]["body"]
     assert result.outgoing_status == outgoing
     assert result.incoming_status == "none"
 
