@@ -18,7 +18,7 @@ $(VENV)/.demo-installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.test-installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[rest,test]'
+	$(BIN)/python -m pip install --quiet -e '.[rest,test,browser]'
 	touch $@
 
 demo: $(VENV)/.demo-installed

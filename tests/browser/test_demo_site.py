@@ -20,6 +20,8 @@ from django.core.management import call_command
 
 from django_instagram.models import InstagramAccount
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
