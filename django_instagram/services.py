@@ -397,8 +397,14 @@ def user(user_id: Any = "self", token: Any = GLOBAL) -> User:
     return _call(
         "user", token,
         legacy=lambda c, auth: c.user(user_id, _self_auth("user", user_id, auth)),
-        graph=lambda g, cred: g.me(cred.token) if str(user_id) == "self" else _graph_self_only("user"),
+        graph=lambda g, cred: g.me(cred.token) if _is_self(user_id, cred) else _graph_self_only("user"),
     )
+
+
+def _is_self(user_id: Any, cred: Credential) -> bool:
+    """Whether ``user_id`` names the token's own account: ``"self"`` or the account's Instagram id."""
+    own_id = getattr(cred.account, "instagram_user_id", None)
+    return str(user_id) == "self" or (own_id is not None and str(user_id) == own_id)
 
 
 def _graph_self_only(call: str):
@@ -437,7 +443,7 @@ def _legacy_only(query: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _graph_recent_media(g, user_id, query, cred):
-    if str(user_id) != "self":
+    if not _is_self(user_id, cred):
         _graph_self_only("user_recent_media")
     return g.my_media(cred.token, _graph_media_query(query))
 
@@ -742,7 +748,8 @@ def _carousel_item(item: Any) -> dict[str, Any]:
 
 
 def _graph_user_id(cred: Credential) -> str:
-    """The Instagram account id publishing paths name; ``me`` for a bare token string."""
+    """Return the Instagram account id that publishing paths name; ``me`` for a bare token string."""
+    # NOTE: Meta documents publishing only under /<IG user id>/; /me/media for a bare token is untested against Instagram.
     account_id = getattr(cred.account, "instagram_user_id", "")
     return account_id or "me"
 

@@ -269,3 +269,11 @@ def test_sandbox_fields_limit_response(account):
 
     assert response.json() == {"id": "21387158436090582", "permalink": "https://www.instagram.com/p/C1bWPYoVOV-/"}
     assert "call_count" in response.headers["X-App-Usage"]
+
+
+def test_own_id_counts_as_self(account):
+    profile = services.user(account.instagram_user_id, token=account)
+    media = services.user_recent_media(account.instagram_user_id, token=account, limit=1)
+
+    assert profile.username == account.username
+    assert [m.id for m in media] == [graph_data.all_media()[0]["id"]]

@@ -87,7 +87,7 @@ def test_media_id_cursors_rejected(graph_token):
         services.user_recent_media("self", max_id="123")
 
 
-def test_iter_follows_after_cursor(mock_instagram, graph_token):
+def test_iter_media_after_cursor(mock_instagram, graph_token):
     mock_instagram.add("GET", BASE + "/me/media", json=graph_fixture("me_media_page1"),
                        match=[matchers.query_param_matcher({"fields": MEDIA_FIELDS, "limit": "2"})])
     mock_instagram.add("GET", BASE + "/me/media", json=graph_fixture("me_media_page2"),

@@ -1,4 +1,4 @@
-"""tokens.refresh_token: Instagram's 24-hour and expiry rules, storing the answer, error 190."""
+"""tokens.refresh_token: Instagram's 24-hour and expiry rules, storing the response, error 190."""
 
 from __future__ import annotations
 
