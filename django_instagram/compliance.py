@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from . import signals, signed_request
@@ -40,6 +41,7 @@ class CallbackRejected(Exception):
         self.response = response
 
 
+@sensitive_post_parameters("signed_request")
 @csrf_exempt
 @never_cache
 @require_POST
@@ -55,6 +57,7 @@ def deauthorize(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=200)
 
 
+@sensitive_post_parameters("signed_request")
 @csrf_exempt
 @never_cache
 @require_POST

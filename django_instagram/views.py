@@ -6,11 +6,14 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
 from . import oauth_state, services
@@ -20,6 +23,7 @@ from .client.errors import InstagramAPIError, InstagramError, InstagramTransport
 from .exceptions import InstagramConfigurationError
 from .models import InstagramAccount
 from .resolution import configured_api
+from .sensitive import take_query
 
 logger = logging.getLogger(__name__)
 
@@ -53,21 +57,32 @@ def login(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(services.authorize_url(scopes, state, api=api))
 
 
+@sensitive_variables()
 @never_cache
-@login_required
 @require_GET
 def callback(request: HttpRequest) -> HttpResponse:
-    """Check ``state``, tell cancel from failure, exchange the code and link the account."""
+    """Check ``state``, tell cancel from failure, exchange the code and link the account.
+
+    The code is redacted from the request before anything can log it, and ``sensitive_variables``
+    hides the local variables of this view and of every call below it (the code, the client
+    secret of the token request, the token) from error reports.
+    """
+    params = take_query(request)
+    if not request.user.is_authenticated:
+        # The pending login lives in the session, so it is gone once the session is. Sending the
+        # user to log in with this URL as ``next`` would only put the code into another URL.
+        return redirect_to_login(reverse("django_instagram:login"))
+
     try:
-        pending = oauth_state.consume(request.session, request.GET.get("state"))
+        pending = oauth_state.consume(request.session, params.get("state"))
     except oauth_state.StateError as error:
         logger.warning("Instagram callback for user %s rejected: state %s.", request.user.pk, error)
         return _failure(request, _("This Instagram login link is invalid or has expired. Please connect again."))
 
-    if request.GET.get("error"):
-        return _error_from_instagram(request, pending)
+    if params.get("error"):
+        return _error_from_instagram(request, params, pending)
 
-    code = request.GET.get("code", "")
+    code = params.get("code", "")
     if not code:
         logger.warning("Instagram callback for user %s had neither code nor error.", request.user.pk)
         return _failure(request, _("Instagram did not send an authorisation code. Please connect again."))
@@ -99,9 +114,9 @@ def callback(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(pending.next_url or adapter.get_login_redirect_url(request))
 
 
-def _error_from_instagram(request: HttpRequest, pending: oauth_state.PendingLogin) -> HttpResponse:
-    error = request.GET.get("error", "")
-    reason = request.GET.get("error_reason", "")
+def _error_from_instagram(request: HttpRequest, params, pending: oauth_state.PendingLogin) -> HttpResponse:
+    error = params.get("error", "")
+    reason = params.get("error_reason", "")
     if error == "access_denied":
         logger.info("User %s cancelled the Instagram login (%s).", request.user.pk, reason or error)
         return _failure(
@@ -109,7 +124,7 @@ def _error_from_instagram(request: HttpRequest, pending: oauth_state.PendingLogi
             status=200, cancelled=True,
         )
     logger.warning("Instagram login failed for user %s: %s (%s).", request.user.pk, error, reason)
-    description = request.GET.get("error_description", "") or error
+    description = params.get("error_description", "") or error
     return _failure(request, _("Instagram refused the login: %(reason)s") % {"reason": description})
 
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from . import signals
 from .cache import PREFIX, get_cache
 from .conf import instagram_settings
+from .sensitive import take_query
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,9 @@ def _verify_subscription(request: HttpRequest) -> HttpResponse:
         logger.error('Rejected a webhook subscription check: INSTAGRAM["WEBHOOK_VERIFY_TOKEN"] is not set.')
         return HttpResponseForbidden()
 
-    mode = request.GET.get("hub.mode", "")
-    token = request.GET.get("hub.verify_token", "")
+    params = take_query(request)  # keeps hub.verify_token out of the django.request records of a 400 or 403
+    mode = params.get("hub.mode", "")
+    token = params.get("hub.verify_token", "")
     if mode != "subscribe":
         logger.warning("Rejected a webhook subscription check: hub.mode is %r, not 'subscribe'.", mode[:40])
         return HttpResponseForbidden()
@@ -75,7 +77,7 @@ def _verify_subscription(request: HttpRequest) -> HttpResponse:
         logger.warning('Rejected a webhook subscription check: hub.verify_token does not match INSTAGRAM["WEBHOOK_VERIFY_TOKEN"].')
         return HttpResponseForbidden()
 
-    challenge = request.GET.get("hub.challenge", "")
+    challenge = params.get("hub.challenge", "")
     if not _CHALLENGE.fullmatch(challenge):
         logger.warning("Rejected a webhook subscription check: hub.challenge is missing or not alphanumeric.")
         return HttpResponseBadRequest()

@@ -186,7 +186,8 @@ def test_callback_without_site_user(sandbox):
     response = anonymous.get(_callback_path(redirect))
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"] == "/accounts/login/?next=/instagram/login/"
+    assert _query(redirect)["code"] not in response["Location"]
     assert not InstagramAccount.objects.exists()
 
 

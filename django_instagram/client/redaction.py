@@ -10,16 +10,20 @@ import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-#: Query or form parameters whose values are secrets.
+#: Query or form parameters whose values are secrets. ``verify_token`` also covers the webhook
+#: subscription check's ``hub.verify_token``; ``appsecret_proof`` is an HMAC keyed with the app secret.
 SECRET_PARAMETERS = frozenset(
     {
         "access_token",
+        "appsecret_proof",
         "client_secret",
         "code",
-        "sig",
-        "signed_request",
         "fb_exchange_token",
         "input_token",
+        "refresh_token",
+        "sig",
+        "signed_request",
+        "verify_token",
     }
 )
 
@@ -77,9 +81,26 @@ class RedactingFilter(logging.Filter):
 _FILTER = RedactingFilter()
 
 
+#: Loggers that print request URLs. A logger's filters do not apply to records of its child
+#: loggers, so each urllib3 module that logs a URL is named: connectionpool logs every request
+#: line at DEBUG, poolmanager logs redirects, util.retry logs the URL of each retry.
+#: ``django.server`` is the access log of ``runserver``, which prints the OAuth callback's query.
+FILTERED_LOGGERS = (
+    "urllib3",
+    "urllib3.connection",
+    "urllib3.connectionpool",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "requests",
+    "requests.packages.urllib3",
+    "django.server",
+)
+
+
 def install_log_filters() -> None:
-    """Attach the filter to the third-party loggers that print request URLs (idempotent)."""
-    for name in ("urllib3.connectionpool", "urllib3", "requests", "requests.packages.urllib3"):
+    """Attach the filter to every logger of ``FILTERED_LOGGERS`` (idempotent)."""
+    for name in FILTERED_LOGGERS:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
