@@ -4,8 +4,8 @@ open a carousel and unlink the account in the admin.
 Playwright drives Debian's Chromium (``apt-get install chromium``) because Playwright's own browser
 download is not available everywhere. Without Chromium or the ``browser`` extra the test is
 skipped on a developer machine and fails in CI (``CI=true``), where both must be installed.
-Every request that does not go to the test server is answered by the test itself (pictures) or
-aborted, so nothing leaves the machine. Screenshots go to ``tests/screenshots/``, ignored by git.
+The test fulfils picture requests to other hosts with a local placeholder and aborts every other
+off-site request, so nothing leaves the machine. Screenshots go to ``tests/screenshots/`` (ignored by git).
 """
 
 from __future__ import annotations
@@ -47,13 +47,18 @@ def _missing_requirements() -> str | None:
     return None
 
 
-@pytest.fixture
-def sync_playwright():
+def _require_browser() -> None:
+    """Skip when Chromium or playwright is missing, but fail in CI, where both must be installed."""
     missing = _missing_requirements()
     if missing and os.environ.get("CI") == "true":
         pytest.fail(f"The browser test must run in CI, but {missing}.", pytrace=False)
     if missing:
         pytest.skip(missing)
+
+
+@pytest.fixture
+def sync_playwright():
+    _require_browser()
     from playwright.sync_api import sync_playwright
 
     return sync_playwright
@@ -141,3 +146,12 @@ def run_flow(page, site: str) -> None:
     expect(page.locator(".messagelist")).to_contain_text("unlinked.")
     page.screenshot(path=SCREENSHOTS / "5-unlinked.png", full_page=True)
 
+
+
+@pytest.mark.parametrize("ci,outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_missing_chromium_outcome(monkeypatch, ci, outcome):
+    monkeypatch.setattr(f"{__name__}.CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setenv("CI", ci)
+
+    with pytest.raises(outcome, match="/nonexistent/chromium is missing"):
+        _require_browser()
