@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 APP_SCOPE = "app"
 
 #: Seconds a usage percentage stays in the cache. Platform limits and v1 limits count calls over
-#: a rolling hour, so an older reading tells little about the budget left now.
+#: a rolling hour, so an older reading is a poor guide to the budget left now. Business use case
+#: limits count over 24 hours, but each response that carries the header replaces the reading.
 USAGE_TIMEOUT = 3600
 
 #: Seconds to block after a rate-limit error that names no wait (v1 429 responses carry no
@@ -41,6 +42,12 @@ DEFAULT_BLOCK_SECONDS = 60
 
 #: Graph error code for the app-level rate limit; it blocks every account of the app.
 GRAPH_APP_LIMIT_CODE = 4
+
+#: Seconds between two warnings about a failing cache, so an outage logs once a minute per
+#: process instead of on every call.
+CACHE_WARNING_INTERVAL = 60.0
+
+_last_cache_warning = {"at": None, "suppressed": 0}
 
 
 def _now() -> float:
@@ -82,8 +89,24 @@ def _cache_call(operation: Callable[[], Any], default: Any = None) -> Any:
     try:
         return operation()
     except Exception as error:  # Cache backends raise their own errors (redis, memcached, database).
-        logger.warning("Rate-limit budget unavailable, cache failed: %s: %s", type(error).__name__, error)
+        _warn_cache_failure(error)
         return default
+
+
+def _warn_cache_failure(error: Exception) -> None:
+    """Log a cache failure, at most once per ``CACHE_WARNING_INTERVAL`` in this process."""
+    now = time.monotonic()
+    last = _last_cache_warning["at"]
+    if last is not None and now - last < CACHE_WARNING_INTERVAL:
+        _last_cache_warning["suppressed"] += 1
+        return
+
+    logger.warning(
+        "Rate-limit budget unavailable, cache failed: %s: %s (%d similar failures not logged).",
+        type(error).__name__, error, _last_cache_warning["suppressed"],
+    )
+    _last_cache_warning["at"] = now
+    _last_cache_warning["suppressed"] = 0
 
 
 # Recording -------------------------------------------------------------------------------

@@ -340,10 +340,17 @@ class BrokenCache:
 
 def test_cache_outage_does_not_stop_calls(mock_instagram, monkeypatch, caplog):
     monkeypatch.setattr(ratelimit, "get_cache", BrokenCache)
+    monkeypatch.setattr(ratelimit, "_last_cache_warning", {"at": None, "suppressed": 0})
     mock_instagram.add("GET", USER_URL, json=USER_BODY, headers={"X-Ratelimit-Limit": "5000", "X-Ratelimit-Remaining": "400"})
+    mock_instagram.add("GET", USER_URL, json=USER_BODY)
 
-    user = services.user("self", TOKEN)
+    first = services.user("self", TOKEN)
+    second = services.user("self", TOKEN)
 
-    assert user.username == USER_BODY["data"]["username"]
+    warnings = [record for record in caplog.records if record.name == ratelimit.__name__]
+    assert first.username == USER_BODY["data"]["username"]
+    assert second.username == USER_BODY["data"]["username"]
     assert ratelimit.budget_exhausted() is None
-    assert "Rate-limit budget unavailable, cache failed: ConnectionError" in caplog.text
+    assert len(warnings) == 1
+    assert "Rate-limit budget unavailable, cache failed: ConnectionError" in warnings[0].getMessage()
+    assert ratelimit._last_cache_warning["suppressed"] >= 3
