@@ -8,7 +8,11 @@ import hmac
 import io
 import json
 import logging
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -588,3 +592,47 @@ def test_command_without_secret(instagram_override, no_secret_in_environment):
 def test_command_rejects_timeout(timeout):
     with pytest.raises(CommandError, match="positive number of seconds"):
         send_test_webhook("--timeout", timeout)
+
+
+# Duplicate dropping across processes
+
+DELIVER_IN_NEW_PROCESS = """
+import json, sys
+import django
+django.setup()
+from django.test import Client
+from django_instagram import signals
+
+sent = []
+signals.webhook_received.connect(lambda sender, **kwargs: sent.append(kwargs["change"]), weak=False)
+body = sys.stdin.buffer.read()
+response = Client().post("/instagram/webhook/", data=body, content_type="application/json",
+                         headers={"X-Hub-Signature-256": sys.argv[1]})
+print(json.dumps({"status": response.status_code, "sent": len(sent)}))
+"""
+
+
+def deliver_in_new_process(settings_dir, body: bytes) -> dict:
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "shared_cache_settings",
+                   "PYTHONPATH": os.pathsep.join([str(settings_dir), str(Path(__file__).resolve().parent.parent)])}
+    result = subprocess.run(
+        [sys.executable, "-c", DELIVER_IN_NEW_PROCESS, sign(body)], input=body, capture_output=True,
+        env=environment, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout.decode().strip().splitlines()[-1])
+
+
+def test_duplicates_dropped_across_processes(tmp_path):
+    (tmp_path / "shared_cache_settings.py").write_text(
+        "from tests.settings import *  # noqa: F401,F403\n"
+        f"CACHES = {{'default': {{'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache', "
+        f"'LOCATION': {str(tmp_path / 'cache')!r}}}}}\n"
+    )
+    body = encode(webhook_payload("comments"))
+
+    first = deliver_in_new_process(tmp_path, body)
+    second = deliver_in_new_process(tmp_path, body)
+
+    assert first == {"status": 200, "sent": 2}
+    assert second == {"status": 200, "sent": 0}
