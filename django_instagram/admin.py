@@ -140,7 +140,7 @@ class InstagramAccountAdmin(admin.ModelAdmin):
         label = str(account)
         try:
             maintenance.refresh_account(account)
-        except maintenance.RefreshNotSupportedError as error:
+        except maintenance.RefreshNotPossibleError as error:
             self.message_user(request, _gettext("%(account)s: %(reason)s") % {"account": label, "reason": error}, messages.WARNING)
         except InstagramError as error:
             logger.warning("Admin token refresh failed for Instagram account %s: %s", account.pk, error)

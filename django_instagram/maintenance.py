@@ -19,8 +19,8 @@ from .models import InstagramAccount
 logger = logging.getLogger(__name__)
 
 
-class RefreshNotSupportedError(AccountError):
-    """The account's token cannot be refreshed: a legacy v1 token, or no refresh support installed."""
+class RefreshNotPossibleError(AccountError):
+    """The token cannot be refreshed now or ever: legacy v1, expired, or under 24 hours old."""
 
 
 def check_account(account: InstagramAccount) -> InstagramAccount:
@@ -63,18 +63,20 @@ def _record_error(account: InstagramAccount, error: Exception) -> None:
 def refresh_account(account: InstagramAccount):
     """Refresh the account's long-lived token through ``django_instagram.tokens.refresh_token``.
 
-    Raises ``RefreshNotSupportedError`` for legacy v1 accounts, whose tokens Instagram never
-    refreshed, and when the refresh module is not installed.
+    Raises ``RefreshNotPossibleError`` for legacy v1 accounts, whose tokens Instagram never
+    refreshed, and when Instagram would reject the refresh (an expired token, or one under 24
+    hours old).
     """
     if account.api == InstagramAccount.Api.LEGACY:
-        raise RefreshNotSupportedError(
+        raise RefreshNotPossibleError(
             _("Legacy v1 tokens cannot be refreshed; the owner of @%(username)s must connect Instagram again.")
             % {"username": account.username}
         )
-    try:
-        from .tokens import refresh_token
-    except ImportError as error:
-        raise RefreshNotSupportedError(_("Token refresh is not available in this installation.")) from error
+    from .tokens import RefreshNotAllowedError, refresh_token
 
     logger.info("Refreshing the token of Instagram account %s.", account.pk)
-    return refresh_token(account)
+    try:
+        return refresh_token(account)
+    except RefreshNotAllowedError as error:
+        logger.info("Instagram account %s was not refreshed: %s", account.pk, error)
+        raise RefreshNotPossibleError(str(error)) from error

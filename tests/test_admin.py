@@ -276,3 +276,16 @@ def test_user_page_lists_accounts(staff):
 def test_add_page_disabled(staff):
     assert staff.get(f"{CHANGELIST}add/").status_code == 403
     assert f'href="{CHANGELIST}add/"' not in staff.get(CHANGELIST).content.decode()
+
+
+def test_refresh_action_too_young(staff, mock_instagram):
+    account = make_account("fresh_graph", api="graph", token_refreshed_at=timezone.now(),
+                           token_expires_at=timezone.now() + timedelta(days=60))
+
+    response = run_action(staff, "refresh_tokens", account)
+
+    texts = messages_of(response)
+    assert len(texts) == 1
+    assert texts[0].startswith("@fresh_graph: ")
+    assert "24 hours old" in texts[0]
+    assert len(mock_instagram.calls) == 0

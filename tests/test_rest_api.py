@@ -441,3 +441,16 @@ def test_app_works_without_drf():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok without DRF"
+
+
+def test_refresh_too_young_conflict(api, alice, mock_instagram):
+    from django.utils import timezone
+
+    account = make_account(alice, "fresh_graph", api="graph", token_refreshed_at=timezone.now())
+
+    response = api.post(f"{API}accounts/{account.pk}/refresh/")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "refresh_not_possible"
+    assert "24 hours old" in response.json()["detail"]
+    assert len(mock_instagram.calls) == 0

@@ -31,7 +31,7 @@ from ...client.errors import (
     NotSupportedError, OAuthAccessTokenError, OAuthPermissionsError, RateLimitError,
 )
 from ...exceptions import AccountError, NeedsReauthorizationError
-from ...maintenance import RefreshNotSupportedError
+from ...maintenance import RefreshNotPossibleError
 
 logger = logging.getLogger(__name__)
 
@@ -107,19 +107,11 @@ def to_api_exception(error: Exception) -> exceptions.APIException:
         return InstagramPermissionDenied(detail=_("Instagram did not allow this: %(reason)s") % {"reason": error.message})
     if isinstance(error, NotSupportedError):
         return NotSupported(detail=str(error))
-    if isinstance(error, _refresh_errors()):
+    if isinstance(error, RefreshNotPossibleError):
         return RefreshNotPossible(detail=str(error))
     if isinstance(error, AccountError):
         return AccountProblem(detail=str(error))
     return InstagramFailed(detail=_("Instagram returned an error: %(reason)s") % {"reason": _reason(error)})
-
-
-def _refresh_errors() -> tuple[type[Exception], ...]:
-    try:
-        from ...tokens import RefreshNotAllowedError
-    except ImportError:
-        return (RefreshNotSupportedError,)
-    return (RefreshNotSupportedError, RefreshNotAllowedError)
 
 
 def _is_outage(error: Exception) -> bool:
