@@ -37,10 +37,12 @@ from django.views.debug import ExceptionReporter
 from django_instagram import services, signed_request, tokens
 from django_instagram.cache import get_cache
 from django_instagram.client.legacy import LegacyClient
+from django_instagram.client.redaction import RedactingFilter, install_log_filters, redact_text, strip_credentials
 from django_instagram.client.transport import RetryPolicy, Transport
 from django_instagram.models import InstagramAccount
 from django_instagram.sandbox import graph_data
 from django_instagram.sandbox.models import SandboxCode, SandboxToken
+from django_instagram.sensitive import take_query
 from tests.conftest import recorded_body
 
 pytestmark = pytest.mark.django_db
@@ -501,3 +503,96 @@ def test_meta_callback_crash_hides_signed_request(leak_settings, evidence, monke
     assert "signed_request" in reporter.get_traceback_text()
     assert_no_secret(evidence, {"signed_request": value, "signature": value.split(".")[0],
                                 "client secret": CLIENT_SECRET})
+
+
+# Redaction units ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("https://api.instagram.com/v1/users/self?access_token=57451593.abc.def&count=2",
+     "https://api.instagram.com/v1/users/self?access_token=[redacted]&count=2"),
+    ("client_id=app&client_secret=s3cr3t&code=AQBx-1_2#_&grant_type=authorization_code",
+     "client_id=app&client_secret=[redacted]&code=[redacted]&grant_type=authorization_code"),
+    ('{"access_token": "IGQVJ-abc", "user_id": 1}', '{"access_token": "[redacted]", "user_id": 1}'),
+    ('{"access_token":"IGQVJ-abc"}', '{"access_token":"[redacted]"}'),
+    ("{'client_secret': 's3cr3t', 'code': 'AQBx'}", "{'client_secret': '[redacted]', 'code': '[redacted]'}"),
+    ("next=https%3A%2F%2Fapi.instagram.com%2Fv1%3Faccess_token%3DIGQVJabc%26count%3D2",
+     "next=https%3A%2F%2Fapi.instagram.com%2Fv1%3Faccess_token%3D[redacted]%26count%3D2"),
+    ("Authorization: Bearer IGQVJ-abcdefgh", "Authorization: Bearer [redacted]"),
+    ("Authorization: OAuth IGQVJ-abcdefgh", "Authorization: OAuth [redacted]"),
+    ("hub.mode=subscribe&hub.verify_token=vt-123&hub.challenge=42", "hub.mode=subscribe&hub.verify_token=[redacted]&hub.challenge=42"),
+    ("signed_request=c2ln.eyJ1c2VyX2lkIjoiMSJ9", "signed_request=[redacted]"),
+    ("ACCESS_TOKEN=IGQVJ-abc", "ACCESS_TOKEN=[redacted]"),
+    ("?sig=abc123&appsecret_proof=def456", "?sig=[redacted]&appsecret_proof=[redacted]"),
+    ("grant_type=ig_refresh_token&access_token=IGQVJ-abc", "grant_type=ig_refresh_token&access_token=[redacted]"),
+])
+def test_redact_text_secrets(text, expected):
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "error_code=190&country_code=SE",
+    '{"meta": {"code": 400, "error_type": "OAuthException"}}',
+    "{'code': 190, 'error_subcode': 463}",
+    "client_id=test-client-id&count=2&max_id=123",
+    "Bearer short",
+    "Instagram answered HTTP 400 for /v1/media/1",
+])
+def test_redact_text_keeps_other_values(text):
+    assert redact_text(text) == text
+
+
+def test_strip_credentials_from_next_url():
+    url = "https://api.instagram.com/v1/users/self/media/recent?access_token=57451593.abc&count=2&max_id=9_1&client_id=x&sig=abc"
+
+    assert strip_credentials(url) == "https://api.instagram.com/v1/users/self/media/recent?count=2&max_id=9_1"
+    assert strip_credentials(None) is None
+    assert strip_credentials("") == ""
+
+
+def test_redacting_filter_rewrites_record():
+    record = logging.LogRecord("urllib3.connectionpool", logging.DEBUG, __file__, 1, '%s "%s %s"', (
+        "https://api.instagram.com:443", "GET", "/v1/users/self?access_token=57451593.abc"), None)
+
+    assert RedactingFilter().filter(record) is True
+    assert record.getMessage() == 'https://api.instagram.com:443 "GET /v1/users/self?access_token=[redacted]"'
+
+
+def test_redacting_filter_keeps_broken_record():
+    record = logging.LogRecord("urllib3", logging.DEBUG, __file__, 1, "%s %s", ("only one",), None)
+
+    assert RedactingFilter().filter(record) is True
+    assert record.msg == "%s %s"
+
+
+def test_runserver_access_log_redacted(evidence):
+    install_log_filters()
+
+    logging.getLogger("django.server").info('"%s" %s %s', "GET /instagram/callback/?code=AQBx-secret-code&state=s1 HTTP/1.1",
+                                            "302", "0")
+
+    messages = [record.getMessage() for record in evidence.records if record.name == "django.server"]
+    assert messages == ['"GET /instagram/callback/?code=[redacted]&state=s1 HTTP/1.1" 302 0']
+
+
+def test_take_query_redacts_request(rf):
+    request = rf.get("/instagram/callback/", {"code": "AQBx-secret-code#_", "state": "s1"})
+
+    params = take_query(request)
+
+    assert params["code"] == "AQBx-secret-code#_"
+    assert params["state"] == "s1"
+    assert request.GET["code"] == "[redacted]"
+    assert request.GET["state"] == "s1"
+    assert "AQBx" not in request.get_full_path()
+    assert "AQBx" not in repr(request)
+
+
+def test_take_query_leaves_plain_query(rf):
+    request = rf.get("/instagram/callback/", {"error": "access_denied", "state": "s1"})
+    query = request.META["QUERY_STRING"]
+
+    params = take_query(request)
+
+    assert request.META["QUERY_STRING"] == query
+    assert params.dict() == {"error": "access_denied", "state": "s1"}

@@ -32,9 +32,13 @@ CREDENTIAL_PARAMETERS = SECRET_PARAMETERS | {"client_id"}
 
 REDACTED = "[redacted]"
 
+# A parameter name starts after a character that cannot be part of a name, or after a
+# percent-escape such as the "%3F" of a URL nested in another URL's query ("%3Faccess_token%3D...").
+# A value ends at the next separator, or at "%26" (an escaped "&") inside such a nested URL.
 _SECRET_IN_TEXT = re.compile(
-    r"(?P<key>\b(?:" + "|".join(sorted(SECRET_PARAMETERS)) + r"))(?P<sep>=|%3D|\"\s*:\s*\"|':\s*')"
-    r"(?P<value>[^&\s\"',;)]+)",
+    r"(?:(?<=%[0-9A-Fa-f]{2})|(?<![A-Za-z0-9_]))"
+    r"(?P<key>" + "|".join(sorted(SECRET_PARAMETERS)) + r")(?P<sep>=|%3D|\"\s*:\s*\"|':\s*')"
+    r"(?P<value>(?:(?!%26)[^&\s\"',;)])+)",
     re.IGNORECASE,
 )
 _BEARER = re.compile(r"(?P<key>\b(?:Bearer|OAuth))\s+(?P<value>[A-Za-z0-9._\-]{8,})")
