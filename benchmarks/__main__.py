@@ -53,6 +53,8 @@ def setup_django(database: Path) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    # A PostgreSQL database outlives the run, so start from empty tables.
+    call_command("flush", verbosity=0, interactive=False)
 
 
 def main(argv: list[str]) -> int:

@@ -15,6 +15,7 @@ from datetime import timedelta
 import requests
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, load_command_class
+from django.db import connection
 from django.utils import timezone
 
 from django_instagram import crypto
@@ -54,6 +55,9 @@ def make_due() -> None:
 
 
 def command_supports_workers() -> bool:
+    """Tell whether the command has ``--workers`` and the database allows concurrent writers."""
+    if connection.vendor == "sqlite":
+        return False
     parser = load_command_class("django_instagram", COMMAND).create_parser("manage.py", COMMAND)
     return any("--workers" in action.option_strings for action in parser._actions)
 
@@ -130,4 +134,7 @@ def _latency_runs(result: Result, accounts: int, latency: float, worker_counts: 
             ))
     result.series[f"Refresh, {latency * 1e3:.0f} ms latency: ms per account"] = ("workers", per_account)
     if not supports_workers:
-        result.notes.append("The command has no `--workers` option in this tree; only sequential runs were measured.")
+        result.notes.append(
+            f"Only sequential runs were measured: `--workers` needs a database that allows concurrent writers, "
+            f"and this run used {connection.vendor}. Run with `BENCHMARKS_DATABASE=postgres` to measure it."
+        )

@@ -1,7 +1,9 @@
 """Django settings of the benchmarks: the example site, on a fresh SQLite file, sandbox off.
 
 ``BENCHMARKS_DB`` is the SQLite file; ``benchmarks.__main__`` sets it to a temporary path.
-A file (not ``:memory:``) lets worker threads of the token refresh share the database.
+``BENCHMARKS_DATABASE=postgres`` uses PostgreSQL instead (``PGHOST``, ``PGPORT``, ``PGUSER``,
+``PGPASSWORD``, ``PGDATABASE``), which the refresh benchmark needs to measure ``--workers``.
+The benchmark flushes that database's tables, so point it at a database of its own.
 """
 
 import os
@@ -20,13 +22,25 @@ try:
 except ImportError:
     pass
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("BENCHMARKS_DB", "benchmarks.sqlite3"),
-        "OPTIONS": {"timeout": 30},
+if os.environ.get("BENCHMARKS_DATABASE") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+            "PORT": os.environ.get("PGPORT", "5432"),
+            "USER": os.environ.get("PGUSER", "postgres"),
+            "PASSWORD": os.environ.get("PGPASSWORD", ""),
+            "NAME": os.environ.get("PGDATABASE", "django_instagram_bench"),
+        }
     }
-}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("BENCHMARKS_DB", "benchmarks.sqlite3"),
+            "OPTIONS": {"timeout": 30},
+        }
+    }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
