@@ -129,13 +129,22 @@ def run_flow(page, site: str) -> None:
     page.wait_for_function("Array.from(document.images).every(image => image.complete)")
     page.screenshot(path=SCREENSHOTS / "2-feed.png", full_page=True)
 
+    page.set_viewport_size({"width": 390, "height": 844})
+    columns = page.eval_on_selector(".instagram-feed__grid", "grid => getComputedStyle(grid).gridTemplateColumns")
+    assert len(columns.split()) == 2
+    page.screenshot(path=SCREENSHOTS / "2-feed-phone.png")
+    page.set_viewport_size({"width": 1200, "height": 900})
+
     page.locator(".instagram-feed__item--carousel a").first.click()
     slides = page.locator(".instagram-carousel__slide")
     expect(slides).to_have_count(2)
     page.locator(".instagram-carousel__nav a", has_text="2").click()
-    expect(slides.nth(1)).to_be_in_viewport()
+    # The second slide is shown when the carousel has scrolled by one slide width.
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.instagram-carousel'); return c.scrollLeft >= c.clientWidth; }"
+    )
     page.wait_for_function("Array.from(document.images).every(image => image.complete)")
-    page.screenshot(path=SCREENSHOTS / "3-carousel.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "3-carousel.png")
 
     page.goto(f"{site}/admin/django_instagram/instagramaccount/")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
