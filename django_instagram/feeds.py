@@ -73,7 +73,7 @@ def _failure_key(account: InstagramAccount, name: str, params: dict) -> str:
 
 
 def media_page(account: InstagramAccount, limit: int, cursor: str | None = None) -> Page[Media]:
-    """One page of the account's recent media, starting after the API's ``cursor``."""
+    """Return one page of the account's recent media, starting after the API's ``cursor``."""
     params, fetch = _media_page_call(account, limit, cursor)
     return cached_call(account, "media_page", params, fetch)
 
@@ -106,8 +106,8 @@ def profile(account: InstagramAccount) -> User:
 def or_last_good(account: InstagramAccount, name: str, params: dict, fetch: Callable[[], T], default: T) -> T:
     """Return ``cached_call``'s result; when Instagram fails, the last good result or ``default``.
 
-    The first failure is logged once and pauses calls for ``FAILURE_PAUSE`` seconds (longer when
-    Instagram sent ``Retry-After``); nothing is raised.
+    The first failure is logged once and pauses calls for ``FAILURE_PAUSE`` seconds, longer when
+    Instagram sent ``Retry-After``. ``InstagramError`` is never raised.
     """
     cache = get_cache()
     if cache.get(_failure_key(account, name, params)) is None:
@@ -132,14 +132,14 @@ def _record_failure(account: InstagramAccount, name: str, params: dict, error: I
 
 
 def recent_media_or_last_good(account: InstagramAccount, count: int) -> list[Media]:
-    """The account's recent media, at most ``count``; never raises because of Instagram."""
+    """Return the account's recent media, at most ``count``, without raising ``InstagramError``."""
     params, fetch = _media_page_call(account, count, None)
     page = or_last_good(account, "media_page", params, fetch, None)
     return list(page.data[:count]) if page is not None else []
 
 
 def media_or_last_good(account: InstagramAccount, media_id: str) -> Media | None:
-    """One media of the account, or ``None`` when Instagram fails and nothing good is cached."""
+    """Return one media of the account, or ``None`` when Instagram fails and nothing good is cached."""
     return or_last_good(
         account, "media", {"id": media_id}, lambda: services.media(media_id, token=account), None
     )

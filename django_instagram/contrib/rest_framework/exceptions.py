@@ -125,7 +125,7 @@ def _reason(error: Exception) -> str:
 
 
 def exception_handler(error: Exception, context: dict[str, Any]):
-    """Answer django_instagram's errors as the table says, and add ``code`` to every DRF error."""
+    """Convert django_instagram's errors as the table says, and add ``code`` to every DRF error."""
     if isinstance(error, InstagramError):
         logger.warning(
             "REST call %s for account %s failed: %s", context["view"].__class__.__name__,

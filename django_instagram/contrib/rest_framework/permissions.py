@@ -1,4 +1,4 @@
-"""Who may use an account through the API: its owner, and staff for every account."""
+"""The permission to use an account through the API: its owner has it, and staff for every account."""
 
 from rest_framework.permissions import BasePermission
 

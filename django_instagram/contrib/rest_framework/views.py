@@ -60,7 +60,7 @@ class InstagramAPIView:
         return exception_handler
 
     def accounts(self):
-        """The accounts the requester may use: their own, or every account for staff."""
+        """Return the accounts the requester may use: their own, or every account for staff."""
         queryset = InstagramAccount.objects.select_related("user").order_by("created")
         if is_staff(self.request.user):
             return queryset
@@ -96,7 +96,7 @@ class AccountViewSet(InstagramAPIView, mixins.ListModelMixin, mixins.RetrieveMod
 
     @action(detail=True, methods=["get"])
     def media(self, request, pk=None):
-        """The account's recent media, newest first, one Instagram page per API page."""
+        """List the account's recent media, newest first, one Instagram page per API page."""
         account = self.get_object()
         paginator = InstagramCursorPagination()
         page = feeds.media_page(account, paginator.get_page_size(request), paginator.get_cursor(request))
@@ -105,7 +105,7 @@ class AccountViewSet(InstagramAPIView, mixins.ListModelMixin, mixins.RetrieveMod
 
     @action(detail=True, methods=["get"])
     def profile(self, request, pk=None):
-        """The account's profile as Instagram returns it now (cached like media)."""
+        """Return the account's profile as Instagram returns it now (cached like media)."""
         account = self.get_object()
         return Response(ProfileSerializer(feeds.profile(account)).data)
 
@@ -131,12 +131,12 @@ class MediaViewSet(InstagramAPIView, viewsets.GenericViewSet):
 
     @action(detail=True, methods=["get"])
     def comments(self, request, pk=None):
-        """The comments of the media, with replies on the Graph API."""
+        """List the comments of the media, with replies on the Graph API."""
         account = self.reading_account(pk)
         return Response(CommentSerializer(feeds.media_comments(account, pk), many=True).data)
 
     def reading_account(self, media_id: str) -> InstagramAccount:
-        """Pick the account that reads ``media_id``; 400 with code ``account_required`` if none fits."""
+        """Pick the account that reads ``media_id``, or answer 400 with code ``account_required``."""
         accounts = self.accounts()
         requested = self.request.query_params.get("account")
         if requested is not None:
