@@ -6,6 +6,7 @@ of failing at import or on the first request.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -60,7 +61,10 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     problems = _unknown_keys(raw) + _types(raw)
     if problems:
         return problems
-    return _credentials() + _redirect_uri() + _api_and_scopes() + _sandbox() + _encryption_keys() + _adapter()
+    return (
+        _credentials() + _redirect_uri() + _api_and_scopes() + _sandbox() + _encryption_keys() + _adapter()
+        + _graph_version() + _cache_alias()
+    )
 
 
 def _unknown_keys(raw: dict) -> list[checks.CheckMessage]:
@@ -205,6 +209,25 @@ def _adapter() -> list[checks.CheckMessage]:
         return [_error(15, f'INSTAGRAM["ADAPTER"] is {path!r}, which cannot be imported: {error}',
                        'Set it to the dotted path of a DefaultAdapter subclass, such as '
                        '"django_instagram.adapter.DefaultAdapter".')]
+    return []
+
+
+_GRAPH_VERSION = re.compile(r"v\d+\.\d+")
+
+
+def _graph_version() -> list[checks.CheckMessage]:
+    version = instagram_settings.GRAPH_API_VERSION
+    if version and not _GRAPH_VERSION.fullmatch(version):
+        return [_error(16, f'INSTAGRAM["GRAPH_API_VERSION"] is {version!r}, not a version such as "v26.0".',
+                       'Set it to "v" followed by the major and minor version, or to "" for unversioned paths.')]
+    return []
+
+
+def _cache_alias() -> list[checks.CheckMessage]:
+    alias = instagram_settings.CACHE_ALIAS
+    if alias not in getattr(settings, "CACHES", {}):
+        return [_error(17, f'INSTAGRAM["CACHE_ALIAS"] is {alias!r}, which is not a key of CACHES.',
+                       f"Use one of: {', '.join(map(repr, getattr(settings, 'CACHES', {}))) or 'default'}.")]
     return []
 
 

@@ -257,6 +257,33 @@ def test_adapter_not_importable(configure):
     assert "django_instagram.adapter.DefaultAdapter" in message.hint
 
 
+@pytest.mark.parametrize("version", ["26.0", "v26", "v26.0/", "latest"])
+def test_graph_version_malformed(configure, version):
+    configure(GRAPH_API_VERSION=version)
+
+    message = only("django_instagram.E016")
+
+    assert repr(version) in message.msg
+    assert '"v26.0"' in message.msg
+
+
+@pytest.mark.parametrize("version", ["v26.0", "v9.1", ""])
+def test_graph_version_accepted(configure, version):
+    configure(GRAPH_API_VERSION=version)
+
+    assert messages() == []
+
+
+def test_cache_alias_unknown(configure, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    configure(CACHE_ALIAS="instagram")
+
+    message = only("django_instagram.E017")
+
+    assert message.msg == 'INSTAGRAM["CACHE_ALIAS"] is \'instagram\', which is not a key of CACHES.'
+    assert "'default'" in message.hint
+
+
 def test_derived_key_outside_debug(configure, settings):
     settings.DEBUG = False
     configure(TOKEN_ENCRYPTION_KEYS=None)
