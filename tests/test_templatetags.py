@@ -393,3 +393,21 @@ def test_caption_invalid_length():
 
 def test_styles_tag_links_stylesheet():
     assert render("{% instagram_styles %}") == '<link rel="stylesheet" href="/static/django_instagram/instagram.css">'
+
+
+def test_feed_graph_account(account, mock_instagram):
+    account.api = "graph"
+    account.save()
+    fixture = graph_fixture("me_media_page1")
+    mock_instagram.add("GET", "https://graph.instagram.com/v26.0/me/media", json=fixture)
+
+    cold = render("{% instagram_feed account count=2 %}", account=account)
+    warm = render("{% instagram_feed account count=2 %}", account=account)
+
+    assert warm == cold
+    assert len(mock_instagram.calls) == 1
+    assert mock_instagram.calls[0].request.params["limit"] == "2"
+    for item in fixture["data"]:
+        assert f'src="{item["media_url"]}"' in cold
+        assert f'href="{item["permalink"]}"' in cold
+    assert 'width="1080" height="1080"' in cold
