@@ -109,6 +109,17 @@ def test_state_from_another_session_rejected(sandbox):
     assert InstagramAccount.objects.get().user.username == "mallory"
 
 
+def test_state_lost_when_site_user_changes(sandbox):
+    client = _signed_in("alice")
+    redirect = _allow(client, _start_login(client))
+    client.force_login(get_user_model().objects.create_user("bob", password="pw"))
+
+    response = client.get(_callback_path(redirect))
+
+    assert response.status_code == 400
+    assert not InstagramAccount.objects.exists()
+
+
 def test_too_many_pending_logins_drop_oldest():
     session = {}
     first = oauth_state.issue(session, next_url="/", api="legacy")
