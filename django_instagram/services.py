@@ -611,9 +611,7 @@ def user_relationship(user_id: Any, *args: Any, token: Any = GLOBAL, action: str
             raise TypeError("user_relationship() got the action both positionally and as action=.")
         action, token = args
     elif len(args) == 1:
-        # NOTE: a lone string is the action only when it names one of the six actions, so a
-        # mistyped action is sent as a token. Pass action= to get the ValueError instead.
-        if action is None and isinstance(args[0], str) and args[0] in RELATIONSHIP_ACTIONS:
+        if action is None and _looks_like_action(args[0]):
             action = args[0]
         else:
             token = args[0]
@@ -628,6 +626,12 @@ def user_relationship(user_id: Any, *args: Any, token: Any = GLOBAL, action: str
         "user_relationship", token,
         legacy=lambda c, auth: c.user_relationship_change(user_id, action, _user_auth("user_relationship", auth)),
     )
+
+
+def _looks_like_action(value: Any) -> bool:
+    """Tell a lone action word from a token: tokens are long (v1 ``<id>.<hex>.<hex>``, Graph
+    ``IGAA…``), actions are one short word, so a mistyped action raises instead of being sent."""
+    return isinstance(value, str) and len(value) <= 24 and "." not in value and value.replace("_", "").isalpha()
 
 
 # Pagination helpers -------------------------------------------------------------------------------------

@@ -882,3 +882,11 @@ def test_user_relationship_bad_action_keyword(mock_instagram):
         services.user_relationship("139839357", TOKEN, action="frobnicate")
 
     assert len(mock_instagram.calls) == 0
+
+
+@pytest.mark.parametrize("mistyped", ["folow", "Block", "unfollow_all"])
+def test_user_relationship_mistyped_lone_action(mock_instagram, mistyped):
+    with pytest.raises(ValueError, match=f"Invalid relationship action '{mistyped}'"):
+        services.user_relationship("139839357", mistyped)
+
+    assert len(mock_instagram.calls) == 0
