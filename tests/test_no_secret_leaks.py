@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import threading
+import traceback
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
@@ -171,13 +172,14 @@ def _consent(client, evidence: Evidence, label: str, **params) -> str:
 
 
 def _call(evidence: Evidence, label: str, function, *args, **kwargs):
-    """Call ``function`` and keep the ``repr`` of its result or the ``str`` and ``repr`` of its error."""
+    """Call ``function`` and keep the ``repr`` of its result, or its error as ``str``, ``repr`` and traceback."""
     try:
         result = function(*args, **kwargs)
     except Exception as error:  # every error is evidence, whatever its class
         evidence.add(f"{label} error str", str(error))
         evidence.add(f"{label} error repr", repr(error))
         evidence.add(f"{label} error args", repr(error.args))
+        evidence.add(f"{label} error traceback", "".join(traceback.format_exception(error)))
         return error
     evidence.add(f"{label} result", result)
     return result
