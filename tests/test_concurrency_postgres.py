@@ -54,8 +54,13 @@ def make_graph_account() -> InstagramAccount:
 
 
 def lock_waiters() -> int:
-    """Count the sessions on this database that are waiting for a lock."""
+    """Count the sessions on this database that are waiting for a lock.
+
+    The caller is inside the refresh's transaction, and PostgreSQL keeps one snapshot of
+    ``pg_stat_activity`` per transaction, so the snapshot is cleared before each read.
+    """
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
