@@ -434,7 +434,9 @@ print("ok without DRF")
 
 def test_app_works_without_drf():
     root = Path(__file__).resolve().parent.parent
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(root)}
+    # SQLite in memory and the local-memory cache: the subprocess migrates its own database.
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(root),
+                   "DJANGO_INSTAGRAM_TEST_DB": "", "DJANGO_INSTAGRAM_TEST_CACHE": ""}
 
     result = subprocess.run([sys.executable, "-c", BLOCKER], cwd=root, env=environment,
                             capture_output=True, text=True, timeout=120)
