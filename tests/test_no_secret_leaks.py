@@ -22,9 +22,12 @@ import traceback
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -38,7 +41,9 @@ from django.views.debug import ExceptionReporter
 from django_instagram import services, signed_request, tokens
 from django_instagram.cache import get_cache
 from django_instagram.client.legacy import LegacyClient
-from django_instagram.client.redaction import RedactingFilter, install_log_filters, redact_text, strip_credentials
+from django_instagram.client.redaction import (
+    SECRET_PARAMETERS, RedactingFilter, install_log_filters, redact_text, strip_credentials,
+)
 from django_instagram.client.transport import RetryPolicy, Transport
 from django_instagram.models import InstagramAccount
 from django_instagram.sandbox import graph_data
@@ -598,3 +603,27 @@ def test_take_query_leaves_plain_query(rf):
 
     assert request.META["QUERY_STRING"] == query
     assert params.dict() == {"error": "access_denied", "state": "s1"}
+
+
+TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    secret=st.text(alphabet=TOKEN_ALPHABET, min_size=12, max_size=200),
+    key=st.sampled_from(sorted(SECRET_PARAMETERS)),
+    shape=st.sampled_from(["query", "form", "json", "repr", "nested", "header"]),
+)
+def test_redact_text_random_secrets(secret, key, shape):
+    url = f"https://api.instagram.com/v1/users/self?count=2&{key}={secret}&max_id=1"
+    text = {
+        "query": url,
+        "form": urlencode({"grant_type": "authorization_code", key: secret, "redirect_uri": "https://a.example/"}),
+        "json": json.dumps({key: secret, "user_id": 1}),
+        "repr": repr({key: secret, "user_id": 1}),
+        "nested": "https://site.example/page?next=" + quote(url, safe=""),
+        "header": f"Authorization: Bearer {secret}",
+    }[shape]
+    assume(secret not in text.replace(secret, ""))
+
+    assert secret not in redact_text(text)
