@@ -76,6 +76,8 @@ def _panel(left: int, top: int, title: str, label: str, points: list[tuple[int, 
 
 
 def _number(value: float) -> str:
+    if value == 0:
+        return "0"
     if value >= 100:
         return f"{value:,.0f}"
     if value >= 1:

@@ -106,7 +106,7 @@ def run(server, *, accounts: int, rounds: int, latency_accounts: int, latency: f
         Spread.of(ratios), unit="account",
     ))
     result.checks.append(_refreshed_check(accounts))
-    _latency_runs(result, latency_accounts, latency, worker_counts)
+    _latency_runs(result, latency_accounts, latency, worker_counts, rounds)
     return result
 
 
@@ -118,20 +118,26 @@ def _refreshed_check(accounts: int) -> Check:
     return Check("accounts refreshed by the last run", f"{refreshed:,}", f"{accounts:,}", refreshed == accounts)
 
 
-def _latency_runs(result: Result, accounts: int, latency: float, worker_counts: tuple[int, ...]) -> None:
+def _latency_runs(result: Result, accounts: int, latency: float, worker_counts: tuple[int, ...], rounds: int) -> None:
     add_graph_accounts(accounts)
     supports_workers = command_supports_workers()
     counts = worker_counts if supports_workers else (None,)
+    baseline_times: list[float] = []
+    command_times: dict[int | None, list[float]] = {workers: [] for workers in counts}
     with ServerProcess(latency=latency) as slow_server, instagram_at(slow_server.base_url):
-        baseline = round_trips(slow_server.base_url, accounts) / accounts
-        per_account = []
-        for workers in counts:
-            seconds = run_command(workers) / accounts
-            per_account.append((workers or 1, seconds * 1e3))
-            result.timings.append(Timing(
-                f"{accounts} accounts, server waits {latency * 1e3:.0f} ms, workers={workers or 'none (sequential)'}",
-                Spread.of([seconds]), Spread.of([baseline]), Spread.of([seconds / baseline]), unit="account",
-            ))
+        for _ in range(rounds):
+            baseline_times.append(round_trips(slow_server.base_url, accounts) / accounts)
+            for workers in counts:
+                command_times[workers].append(run_command(workers) / accounts)
+
+    per_account = []
+    for workers in counts:
+        ratios = [command / baseline for command, baseline in zip(command_times[workers], baseline_times)]
+        result.timings.append(Timing(
+            f"{accounts} accounts, server waits {latency * 1e3:.0f} ms, workers={workers or 1}",
+            Spread.of(command_times[workers]), Spread.of(baseline_times), Spread.of(ratios), unit="account",
+        ))
+        per_account.append((workers or 1, Spread.of(command_times[workers]).median * 1e3))
     result.series[f"Refresh, {latency * 1e3:.0f} ms latency: ms per account"] = ("workers", per_account)
     if not supports_workers:
         result.notes.append(
