@@ -118,12 +118,13 @@ def _error_from_instagram(request: HttpRequest, params, pending: oauth_state.Pen
     error = params.get("error", "")
     reason = params.get("error_reason", "")
     if error == "access_denied":
-        logger.info("User %s cancelled the Instagram login (%s).", request.user.pk, reason or error)
+        logger.info("User %s cancelled the Instagram login (%r).", request.user.pk, (reason or error)[:100])
         return _failure(
             request, _("You cancelled connecting your Instagram account. Nothing was changed."),
             status=200, cancelled=True,
         )
-    logger.warning("Instagram login failed for user %s: %s (%s).", request.user.pk, error, reason)
+    # The query string is anyone's to write: %r keeps its line breaks from forging log lines.
+    logger.warning("Instagram login failed for user %s: %r (%r).", request.user.pk, error[:100], reason[:100])
     description = params.get("error_description", "") or error
     return _failure(request, _("Instagram refused the login: %(reason)s") % {"reason": description})
 

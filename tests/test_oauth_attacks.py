@@ -312,3 +312,21 @@ def test_disconnect_without_site_user(sandbox):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert InstagramAccount.objects.filter(pk=account.pk).exists()
+
+
+# Log injection ----------------------------------------------------------------------------------
+
+
+def test_error_params_cannot_forge_log_lines(sandbox, caplog):
+    client = _signed_in("alice")
+    state = _query(_start_login(client))["state"]
+    forged = "server_error\nCRITICAL django_instagram: Linked Instagram account 1 to user 2."
+
+    with caplog.at_level(logging.INFO, logger="django_instagram"):
+        response = client.get("/instagram/callback/", {"state": state, "error": forged, "error_reason": forged})
+
+    messages = [record.getMessage() for record in caplog.records if record.name == "django_instagram.views"]
+    assert response.status_code == 400
+    assert len(messages) == 1
+    assert "\n" not in messages[0]
+    assert "\\nCRITICAL" in messages[0]
