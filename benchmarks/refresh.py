@@ -139,6 +139,10 @@ def _latency_runs(result: Result, accounts: int, latency: float, worker_counts: 
         ))
         per_account.append((workers or 1, Spread.of(command_times[workers]).median * 1e3))
     result.series[f"Refresh, {latency * 1e3:.0f} ms latency: ms per account"] = ("workers", per_account)
+    result.notes.append(
+        f"The server's {latency * 1e3:.0f} ms wait stands in for the network round trip to Instagram, which "
+        "this harness cannot measure; a longer round trip leaves more waiting for `--workers` to overlap."
+    )
     if not supports_workers:
         result.notes.append(
             f"Only sequential runs were measured: `--workers` needs a database that allows concurrent writers, "

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.template import Context, Template
 
+from django_instagram import services
 from django_instagram.conf import instagram_settings
 from django_instagram.models import InstagramAccount
 
@@ -32,8 +33,6 @@ def feed_account() -> InstagramAccount:
 
 
 def run(server, *, rounds: int, repeat: int) -> Result:
-    from django_instagram import services
-
     result = Result(
         key="rendering",
         title="Rendering",
