@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import signals
+from .cache import invalidate_account
 from .client.types import AccessToken, User
 from .exceptions import AccountError
 from .models import InstagramAccount
@@ -68,10 +69,11 @@ def _apply(account: InstagramAccount, token: AccessToken, profile: User) -> None
 
 
 def unlink_account(account: InstagramAccount) -> None:
-    """Delete the account and its token, after sending ``account_unlinked``."""
+    """Delete the account, its token and what the cache holds of it, after sending ``account_unlinked``."""
     signals.account_unlinked.send(sender=InstagramAccount, account=account)
     account_id, user_id = account.pk, account.user_id
     account.delete()
+    invalidate_account(account_id)
     logger.info("Unlinked Instagram account %s of user %s.", account_id, user_id)
 
 

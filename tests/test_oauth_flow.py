@@ -207,3 +207,17 @@ def test_disconnect_by_owner_unlinks(logged_in, sandbox):
 
     assert response.status_code == 302
     assert not InstagramAccount.objects.exists()
+
+
+def test_disconnect_drops_cached_feed(logged_in, sandbox):
+    from django_instagram.cache import account_key, account_version
+
+    logged_in.get(_callback_path(_allow(logged_in, _start_login(logged_in))))
+    account = InstagramAccount.objects.get()
+    key_before = account_key(account.pk, "recent_media", {"count": 12})
+    version_before = account_version(account.pk)
+
+    logged_in.post(f"/instagram/accounts/{account.pk}/disconnect/")
+
+    assert account_version(account.pk) == version_before + 1
+    assert account_key(account.pk, "recent_media", {"count": 12}) != key_before
