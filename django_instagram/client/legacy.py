@@ -29,9 +29,14 @@ def signature(endpoint: str, params: Mapping[str, Any], secret: str) -> str:
 
 
 def _segment(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        raise ValueError(f"An Instagram id or name in a URL path must be a string or an integer, not {value!r}.")
     text = str(value)
     if not text:
         raise ValueError("An Instagram id or name in a URL path must not be empty.")
+    # urllib3 resolves "." and ".." segments before sending, which would reach another endpoint.
+    if text in (".", ".."):
+        raise ValueError(f"An Instagram id or name in a URL path cannot be {text!r}, because the request would go to another endpoint.")
     return quote(text, safe="")
 
 
