@@ -382,6 +382,9 @@ LEGACY_TOKEN = "57451593.a1b2c3d.socket-test-token-e4f5a6b7c8d9"
 class _InstagramStandIn(BaseHTTPRequestHandler):
     """Return recorded v1 media, a 500, or drop the connection, depending on the path."""
 
+    # Keep-alive, so whether urllib3 reuses a connection never depends on when the server closes it.
+    protocol_version = "HTTP/1.1"
+
     def do_GET(self):  # noqa: N802 (the name http.server calls)
         if self.path.startswith("/v1/users/self/media/recent"):
             self._json(200, recorded_body("user_recent_media_self_with_pagination"))
