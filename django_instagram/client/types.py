@@ -7,12 +7,29 @@ A constructor raises ``UnexpectedResponseError`` only when the value is not an o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import coerce
 from .errors import InstagramTransportError
+
+
+def _pickled_as_constructor_call(cls):
+    """Pickle instances of a frozen slots dataclass as ``cls(*field values)``.
+
+    The ``__setstate__`` that ``dataclass(slots=True)`` adds sets each field in a Python loop, and
+    loading a cached page of 20 ``Media`` that way took 2.4 times as long as calling the
+    constructor (``pickle.loads``, Python 3.11). Values pickled the old way still load through
+    that ``__setstate__``.
+    """
+    names = tuple(item.name for item in fields(cls))
+
+    def __reduce__(self):
+        return (type(self), tuple(getattr(self, name) for name in names))
+
+    cls.__reduce__ = __reduce__
+    return cls
 
 
 class UnexpectedResponseError(InstagramTransportError):
@@ -36,6 +53,7 @@ def mask_token(token: str | None) -> str:
     return f"…{token[-4:]}"
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class Image:
     """One rendition of a picture or video."""
@@ -62,6 +80,7 @@ def _renditions(data: Any) -> dict[str, Image]:
     return renditions
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place. ``id`` is a string even where Instagram sent an integer."""
@@ -82,6 +101,7 @@ class Location:
         )
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class Tag:
     """A hashtag and the number of media that carry it."""
@@ -95,6 +115,7 @@ class Tag:
         return cls(coerce.as_text(data.get("name")), coerce.as_int(data.get("media_count")))
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class UserSearchResult:
     """The short form of a user that lists, likes, comments and media carry."""
@@ -115,6 +136,7 @@ class UserSearchResult:
         )
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class Counts:
     media: int | None = None
@@ -122,6 +144,7 @@ class Counts:
     followed_by: int | None = None
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class User:
     """A full user profile.
@@ -184,6 +207,7 @@ class User:
         return UserSearchResult(self.id, self.username, self.full_name, self.profile_picture)
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class Comment:
     """A comment, or the caption of a media (v1 sends captions as comments)."""
@@ -227,6 +251,7 @@ class Comment:
         )
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class UserInPhoto:
     user: UserSearchResult
@@ -255,6 +280,7 @@ def _users_in_photo(value: Any) -> tuple[UserInPhoto, ...]:
 _GRAPH_MEDIA_TYPES = {"IMAGE": "image", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel"}
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class Media:
     """A picture, video or carousel, from either API.
@@ -387,6 +413,7 @@ class Media:
         )
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class Relationship:
     incoming_status: str = "none"
@@ -403,6 +430,7 @@ class Relationship:
         )
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class AccessToken:
     """The result of a code exchange, long-lived exchange or refresh.
@@ -464,6 +492,7 @@ class AccessToken:
         )
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class ContainerStatus:
     """The state of a Graph publishing container.
@@ -487,6 +516,7 @@ class ContainerStatus:
         )
 
 
+@_pickled_as_constructor_call
 @dataclass(frozen=True, slots=True)
 class PublishingLimit:
     """How many posts the account published through the API in the rolling window.
