@@ -316,7 +316,7 @@ def test_sandbox_consent_page_state(client, owner, sandbox):
     assert_inert(response.content.decode())
 
 
-def test_connected_message_and_home(client, owner, mock_instagram, instagram_override):
+def test_connected_message_and_home(client, owner, mock_instagram):
     """Link an account whose profile is hostile, then render the example home page."""
     hostile_user = {"id": "57451593", "username": USERNAMES[3], "full_name": CAPTIONS[0],
                     "profile_picture": URLS[0], "bio": CAPTIONS[2], "website": URLS[1]}

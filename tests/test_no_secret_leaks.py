@@ -135,7 +135,7 @@ def evidence():
 
 
 @pytest.fixture
-def leak_settings(sandbox, instagram_override, settings):
+def leak_settings(sandbox, instagram_override):
     instagram_override(API="graph", SCOPES=GRAPH_SCOPES, CLIENT_SECRET=CLIENT_SECRET,
                        WEBHOOK_VERIFY_TOKEN=VERIFY_TOKEN, TOKEN_ENCRYPTION_KEYS=[ENCRYPTION_KEY])
     get_cache().clear()
@@ -204,7 +204,7 @@ def _webhook_signature(body: bytes) -> str:
     return "sha256=" + hmac.new(CLIENT_SECRET.encode(), body, hashlib.sha256).hexdigest()
 
 
-def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override, monkeypatch):
+def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override):
     site_user = get_user_model().objects.create_user("alice", password="pw")
     admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "pw")
     browser = Client()

@@ -142,7 +142,7 @@ def test_token_changed_during_run(instagram_override, monkeypatch):
     assert InstagramAccount.objects.get(pk=account.pk).access_token == "IGQVJ-refreshed-while-rotating-abcdefgh"
 
 
-def test_accounts_without_token_skipped(instagram_override):
+def test_accounts_without_token_skipped():
     accounts = create_accounts()
     InstagramAccount.objects.filter(pk=accounts[0].pk).update(token_ciphertext="")
 
