@@ -437,6 +437,22 @@ def test_urllib3_debug_lines_redacted(evidence, stand_in):
     assert_no_secret(evidence, {"token": LEGACY_TOKEN, "client secret": CLIENT_SECRET})
 
 
+@pytest.mark.django_db(transaction=True)
+def test_send_test_webhook_leaks_nothing(live_server, evidence, instagram_override):
+    instagram_override(CLIENT_SECRET=CLIENT_SECRET, WEBHOOK_VERIFY_TOKEN=VERIFY_TOKEN)
+    closed_port = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    refused_url = f"http://127.0.0.1:{closed_port.server_address[1]}/instagram/webhook/"
+    closed_port.server_close()
+
+    _command(evidence, "test webhook", "instagram_send_test_webhook", "--url", f"{live_server.url}/instagram/webhook/")
+    _command(evidence, "test webhook refused", "instagram_send_test_webhook", "--url", refused_url)
+
+    outputs = dict(evidence.texts)
+    assert "HTTP 200" in outputs["test webhook stdout"]
+    assert "failed" in outputs["test webhook refused error"]
+    assert_no_secret(evidence, {"client secret": CLIENT_SECRET, "verify token": VERIFY_TOKEN})
+
+
 # Error pages ------------------------------------------------------------------------------------
 
 
