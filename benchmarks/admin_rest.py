@@ -96,7 +96,7 @@ def run(*, sizes: tuple[int, int], rounds: int) -> Result:
         ))
         if large_rows >= large > UNPAGINATED_ROWS:
             result.notes.append(f"{name} returned all {large_rows:,} rows on one page: it is not paginated.")
-        result.series[f"{name.capitalize()}: ms per page"] = (
+        result.series[f"{name[0].upper()}{name[1:]}: ms per page"] = (
             "accounts", [(small, small_time.median * 1e3), (large, large_time.median * 1e3)]
         )
     result.notes.append(
