@@ -24,12 +24,14 @@ from django_instagram import graph as graph_module
 from django_instagram import services
 from django_instagram.client.errors import InstagramError
 from django_instagram.conf import instagram_settings
+from django_instagram.models import InstagramAccount
 
 TOKEN = "IGQVJ-fuzz-secret-token"
 IMAGE_URL = "https://cdn.example.com/photo.jpg"
 VIDEO_URL = "https://cdn.example.com/reel.mp4"
 ANY_URL = re.compile(r".*")
 EXAMPLES_PER_CALL = 8
+ACCOUNT_EXAMPLES_PER_CALL = 4
 
 # Functions of services.__all__ that send no request to Instagram.
 NOT_API_CALLS = {"authorize_url", "background_work", "configure", "last_rate_limit_usage"}
@@ -220,6 +222,30 @@ def run_with_random_responses(data, call, token) -> None:
 @given(data=st.data())
 def test_call_raises_only_instagram_errors(api_settings, name, data):
     run_with_random_responses(data, CALLS[name], TOKEN)
+
+
+@pytest.fixture
+def linked_account(api_settings, django_user_model):
+    account = InstagramAccount(
+        user=django_user_model.objects.create_user("site_fuzz", password="pw"), api=api_settings,
+        instagram_user_id="17841400000000002", username="fuzz",
+    )
+    account.access_token = TOKEN
+    account.save()
+    return account
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("api_settings", ["legacy", "graph"], indirect=True)
+@pytest.mark.parametrize("name", sorted(CALLS))
+@settings(max_examples=ACCOUNT_EXAMPLES_PER_CALL, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_account_call_raises_only_instagram_errors(linked_account, name, data):
+    """Fuzz each call made with a linked account, which a rejected token marks for re-authorisation."""
+    InstagramAccount.objects.filter(pk=linked_account.pk).update(status=InstagramAccount.Status.ACTIVE)
+
+    run_with_random_responses(data, CALLS[name], InstagramAccount.objects.get(pk=linked_account.pk))
 
 
 def test_every_call_fuzzed():
