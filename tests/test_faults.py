@@ -254,6 +254,28 @@ def test_token_revoked_mid_pagination(mock_instagram):
 
 
 @pytest.mark.django_db
+def test_graph_token_revoked_mid_pagination(mock_instagram):
+    account = make_account("faults_graph", api="graph")
+    page = graph_fixture("me_media_page1")
+    page["paging"] = {"cursors": {"before": "QVFA", "after": "QVFHNext"}, "next": GRAPH_MEDIA_URL + "?after=QVFHNext"}
+    revoked = {"error": {"message": "Error validating access token: The user has not authorized application.",
+                         "type": "OAuthException", "code": 190, "error_subcode": 458, "fbtrace_id": "AbCdEf"}}
+    mock_instagram.add("GET", GRAPH_MEDIA_URL, json=page)
+    mock_instagram.add("GET", GRAPH_MEDIA_URL, json=revoked, status=400)
+    received = []
+
+    with pytest.raises(OAuthAccessTokenError) as caught:
+        for item in services.iter_user_recent_media(token=account):
+            received.append(item.id)
+
+    account.refresh_from_db()
+    assert received == [item["id"] for item in page["data"]]
+    assert caught.value.subcode == 458
+    assert account.status == InstagramAccount.Status.NEEDS_REAUTH
+    assert "has not authorized application" in account.last_error
+
+
+@pytest.mark.django_db
 def test_revoked_account_sends_nothing_more(mock_instagram):
     account = make_account()
     mock_instagram.add("GET", MEDIA_URL, json=REVOKED, status=400)
