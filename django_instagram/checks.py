@@ -137,6 +137,10 @@ def _redirect_uri() -> list[checks.CheckMessage]:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return [_error(4, f'INSTAGRAM["REDIRECT_URI"] is {uri!r}, not an absolute http(s) URL.',
                        'Set it to the exact callback URL registered with Instagram, such as "https://example.com/instagram/callback/".')]
+    if parts.fragment or uri.endswith("#"):
+        # OAuth 2.0 (RFC 6749, section 3.1.2) forbids a fragment in a redirection URI.
+        return [_error(4, f'INSTAGRAM["REDIRECT_URI"] is {uri!r}, which contains a fragment ("#...").',
+                       "Remove everything from \"#\" on, so it is the exact callback URL registered with Instagram.")]
     if parts.scheme == "http" and not settings.DEBUG and not instagram_settings.SANDBOX:
         return [_error(5, f'INSTAGRAM["REDIRECT_URI"] is {uri!r}, which uses http:// outside DEBUG.',
                        "Instagram sends the authorisation code to this URL: use https:// in production.")]
@@ -164,7 +168,7 @@ def _api_and_scopes() -> list[checks.CheckMessage]:
     if unknown:
         problems.append(_error(11, f'INSTAGRAM["SCOPES"] contains unknown scopes: {", ".join(unknown)}.',
                                f"Use {', '.join(CURRENT_GRAPH_SCOPES)}."))
-    if scopes and "instagram_business_basic" not in scopes:
+    if "instagram_business_basic" not in scopes:
         problems.append(_error(12, 'INSTAGRAM["SCOPES"] lacks instagram_business_basic.', "Instagram requires it for every login; add it first."))
     return problems
 

@@ -222,6 +222,23 @@ def test_scopes_without_basic(configure):
     assert "instagram_business_basic" in message.msg
 
 
+def test_empty_graph_scopes(configure):
+    configure(SCOPES=[])
+
+    message = only("django_instagram.E012")
+
+    assert "instagram_business_basic" in message.msg
+
+
+def test_redirect_uri_with_fragment(configure):
+    configure(REDIRECT_URI="https://example.com/instagram/callback/#_")
+
+    message = only("django_instagram.E004")
+
+    assert "'https://example.com/instagram/callback/#_'" in message.msg
+    assert "fragment" in message.msg
+
+
 def test_sandbox_not_installed(configure, monkeypatch, settings):
     settings.DEBUG = True
     configure(SANDBOX=True)
