@@ -45,16 +45,52 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def setup_django(database: Path) -> None:
+def setup_django(database: Path) -> str | None:
+    """Configure Django and create the benchmark database.
+
+    Returns the name of the configured PostgreSQL database, whose test copy the run uses and
+    ``teardown_django`` drops, or ``None`` for the temporary SQLite file.
+    """
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
     os.environ["BENCHMARKS_DB"] = str(database)
     import django
     from django.core.management import call_command
+    from django.db import connection
 
     django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    # A PostgreSQL database outlives the run, so start from empty tables.
-    call_command("flush", verbosity=0, interactive=False)
+    if connection.vendor == "sqlite":
+        call_command("migrate", verbosity=0, interactive=False)
+        return None
+    # Like the test runner: create and migrate "test_<NAME>", so no existing data is touched.
+    configured_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return configured_name
+
+
+def teardown_django(configured_name: str | None) -> None:
+    if configured_name is None:
+        return
+    from django.db import connection
+
+    connection.creation.destroy_test_db(configured_name, verbosity=0)
+
+
+def run_all(sizes: dict) -> tuple[dict[str, str], list]:
+    from . import admin_rest, calls, pagination, parsing, refresh, rendering, report
+    from .server import ServerProcess
+
+    machine_info = report.machine()
+    results = []
+    with ServerProcess() as server:
+        for name, module, needs_server in (
+            ("calls", calls, True), ("pagination", pagination, True), ("rendering", rendering, True),
+            ("admin_rest", admin_rest, False), ("refresh", refresh, True), ("parsing", parsing, False),
+        ):
+            print(f"Running {name}...", flush=True)
+            arguments_of_run = sizes[name]
+            result = module.run(server, **arguments_of_run) if needs_server else module.run(**arguments_of_run)
+            results.append(result)
+    return machine_info, results
 
 
 def main(argv: list[str]) -> int:
@@ -62,21 +98,13 @@ def main(argv: list[str]) -> int:
     sizes = QUICK if arguments.quick else FULL
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="django-instagram-bench-") as directory:
-        setup_django(Path(directory) / "benchmarks.sqlite3")
-        from . import admin_rest, calls, pagination, parsing, refresh, rendering, report
-        from .server import ServerProcess
+        configured_name = setup_django(Path(directory) / "benchmarks.sqlite3")
+        try:
+            machine_info, results = run_all(sizes)
+        finally:
+            teardown_django(configured_name)
+        from . import report
 
-        machine_info = report.machine()
-        results = []
-        with ServerProcess() as server:
-            for name, module, needs_server in (
-                ("calls", calls, True), ("pagination", pagination, True), ("rendering", rendering, True),
-                ("admin_rest", admin_rest, False), ("refresh", refresh, True), ("parsing", parsing, False),
-            ):
-                print(f"Running {name}...", flush=True)
-                arguments_of_run = sizes[name]
-                result = module.run(server, **arguments_of_run) if needs_server else module.run(**arguments_of_run)
-                results.append(result)
         report.write(results, arguments.output, quick=arguments.quick, machine_info=machine_info,
                      seconds=time.perf_counter() - started)
     print(f"Wrote {arguments.output / 'RESULTS.md'}")

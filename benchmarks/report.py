@@ -28,9 +28,9 @@ The server is `benchmarks/server.py`, a `ThreadingHTTPServer` speaking HTTP/1.1 
 in a separate process, serving the recorded responses of `tests/fixtures/`. The app's requests
 reach it through a `requests` adapter that rewrites `https://api.instagram.com/` and
 `https://graph.instagram.com/` to `http://127.0.0.1:<port>/`; the rewrite is charged to the app.
-`make bench` uses a temporary SQLite file. `BENCHMARKS_DATABASE=postgres make bench` uses the
-PostgreSQL database named by `PGHOST`, `PGPORT`, `PGUSER` and `PGDATABASE` (its tables are
-flushed), which the token refresh needs to measure `--workers`.
+`make bench` uses a temporary SQLite file. `BENCHMARKS_DATABASE=postgres make bench` uses
+PostgreSQL at `PGHOST`, `PGPORT` as `PGUSER`, in a `test_<PGDATABASE>` database that it creates
+and drops, which the token refresh needs to measure `--workers`.
 """
 
 

@@ -3,7 +3,8 @@
 ``BENCHMARKS_DB`` is the SQLite file; ``benchmarks.__main__`` sets it to a temporary path.
 ``BENCHMARKS_DATABASE=postgres`` uses PostgreSQL instead (``PGHOST``, ``PGPORT``, ``PGUSER``,
 ``PGPASSWORD``, ``PGDATABASE``), which the refresh benchmark needs to measure ``--workers``.
-The benchmark flushes that database's tables, so point it at a database of its own.
+Like the test runner, the run creates ``test_<PGDATABASE>`` and drops it at the end, so the
+user needs the CREATEDB privilege.
 """
 
 import os
