@@ -88,7 +88,7 @@ def _encode(data: bytes) -> str:
 def _load_payload(data: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise SignedRequestError("The signed_request payload is not valid JSON.") from error
     if not isinstance(payload, dict):
         raise SignedRequestError("The signed_request payload is not a JSON object.")

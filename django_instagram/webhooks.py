@@ -130,6 +130,9 @@ def _load(body: bytes) -> dict[str, Any] | None:
     except (UnicodeDecodeError, ValueError):
         logger.warning("Rejected a signed webhook: the body is not valid JSON.")
         return None
+    except RecursionError:
+        logger.warning("Rejected a signed webhook: the body's JSON is nested too deeply to parse.")
+        return None
     if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
         logger.warning("Rejected a signed webhook: the body is not an object with an entry list.")
         return None

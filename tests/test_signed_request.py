@@ -141,6 +141,13 @@ def test_parse_malformed_payload_json(raw):
     assert not isinstance(raised.value, SignatureMismatchError)
 
 
+def test_parse_deeply_nested_payload():
+    value = _signed(_b64url(b"[" * 100_000 + b"]" * 100_000))
+
+    with pytest.raises(SignedRequestError, match="payload is not valid JSON"):
+        signed_request.parse(value, [SECRET])
+
+
 def test_parse_without_secret():
     with pytest.raises(SignedRequestError, match="No app secret"):
         signed_request.parse(FACEBOOK_EXAMPLE, ["", None])

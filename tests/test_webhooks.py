@@ -375,6 +375,16 @@ def test_post_malformed_body(client, received, body):
     assert received == []
 
 
+def test_post_deeply_nested_body(client, received):
+    value = b"[" * 100_000 + b"]" * 100_000
+    body = b'{"object": "instagram", "entry": [{"id": "1", "changes": [{"field": "comments", "value": ' + value + b"}]}]}"
+
+    response = post(client, body, sign(body))
+
+    assert response.status_code == 400
+    assert received == []
+
+
 def test_post_skips_malformed_items(client, received):
     payload = {"object": "instagram", "entry": [
         "not an entry",
