@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -28,6 +29,13 @@ LEGACY_CALLS = [
     "iter_user_followed_by",
 ]
 
+#: The calls only the Instagram API with Instagram Login has; the explorer must offer them too.
+GRAPH_CALLS = [
+    "media_children", "comment_replies", "comment_reply", "comment_hide", "publish_image", "publish_carousel",
+    "content_publishing_limit",
+]
+GRAPH_SCOPES = ["instagram_business_basic", "instagram_business_manage_comments", "instagram_business_content_publish"]
+
 
 @pytest.fixture
 def site_user():
@@ -45,6 +53,18 @@ def account(site_user, sandbox):
     token = tokens.new_token(api="legacy", kind=SandboxToken.Kind.LEGACY, scopes=ALL_SCOPES, instagram_user_id="57451593")
     return InstagramAccount.objects.create(
         user=site_user, api="legacy", instagram_user_id="57451593", username="user_cf840edd", access_token=token.token,
+    )
+
+
+@pytest.fixture
+def graph_account(site_user, sandbox, instagram_override):
+    instagram_override(API="graph")
+    token = tokens.new_token(
+        api="graph", kind=SandboxToken.Kind.LONG_LIVED, scopes=GRAPH_SCOPES, instagram_user_id="17841400000000001",
+    )
+    return InstagramAccount.objects.create(
+        user=site_user, api="graph", instagram_user_id="17841400000000001", username="user_3f88f862",
+        access_token=token.token,
     )
 
 
@@ -71,8 +91,8 @@ def test_explorer_needs_login(client):
 def test_explorer_lists_every_call(logged_in, account):
     page = logged_in.get("/explorer/").content.decode()
 
-    assert sorted(call.name for call in CALLS) == sorted(LEGACY_CALLS)
-    for name in LEGACY_CALLS:
+    assert sorted(call.name for call in CALLS) == sorted(LEGACY_CALLS + GRAPH_CALLS)
+    for name in LEGACY_CALLS + GRAPH_CALLS:
         assert f'<section class="card explorer__call" id="call-{name}">' in page
         assert f'<input type="hidden" name="call" value="{name}">' in page
 
@@ -210,5 +230,54 @@ def test_explorer_runs_every_call(logged_in, account, call):
 
     if call.name == "get_token":
         assert result == "ERROR InstagramAPIError: OAuthException: Matching code was not found or was already used"
+    elif call.name in GRAPH_CALLS:
+        assert result.startswith("ERROR NotSupportedError: "), result
     else:
         assert not result.startswith("ERROR"), result
+
+
+@pytest.mark.parametrize("name", GRAPH_CALLS)
+def test_explorer_runs_graph_examples(logged_in, graph_account, name):
+    call = next(call for call in CALLS if call.name == name)
+    values = {parameter.name: parameter.example for parameter in call.parameters if parameter.example}
+
+    result = result_of(run(logged_in, name, **values), name)
+
+    assert not result.startswith("ERROR"), result
+
+
+def test_explorer_runs_media_children(logged_in, graph_account):
+    result = result_of(run(logged_in, "media_children", media_id="56117072557913514"), "media_children")
+
+    assert result.count("Media(") == 2
+    assert result.index("id='79383663084374678'") < result.index("id='37453922195698645'")
+
+
+def test_explorer_runs_comment_replies(logged_in, graph_account):
+    result = result_of(run(logged_in, "comment_replies", comment_id="38812624569807068"), "comment_replies")
+
+    assert result.startswith("[Comment(id='41195199970291863',")
+    assert "text='@user_8c0c3ed3 fmboy'" in result
+
+
+def test_explorer_runs_publish_image(logged_in, graph_account):
+    result = result_of(
+        run(logged_in, "publish_image", image_url="https://cdn.example.com/photo.jpg", caption="Hello"), "publish_image"
+    )
+
+    assert re.fullmatch(r"'\d+'", result), result
+
+
+def test_explorer_runs_publish_carousel(logged_in, graph_account):
+    items = "https://cdn.example.com/a.jpg https://cdn.example.com/b.jpg"
+
+    result = result_of(run(logged_in, "publish_carousel", items=items, caption="Two"), "publish_carousel")
+
+    assert re.fullmatch(r"'\d+'", result), result
+
+
+def test_explorer_runs_publishing_limit(logged_in, graph_account):
+    result = result_of(run(logged_in, "content_publishing_limit"), "content_publishing_limit")
+
+    assert result.startswith("PublishingLimit(quota_usage=")
+    assert result.endswith("quota_total=100, quota_duration=86400)")

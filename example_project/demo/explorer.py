@@ -85,6 +85,9 @@ MEDIA_SEARCH = (
 FEED = (COUNT, _p("min_id"), _p("max_id"))
 LIKED = (COUNT, _p("max_like_id"))
 FOLLOWS = (COUNT, _p("cursor"))
+GRAPH_MEDIA_ID = _p("media_id", example="56117072557913514", required=True)
+GRAPH_COMMENT_ID = _p("comment_id", example="38812624569807068", required=True)
+CAPTION = _p("caption", example="Posted from the explorer")
 
 CALLS: tuple[ExplorerCall, ...] = (
     ExplorerCall("authorize_url", (_p("scopes", example="basic likes"), _p("state", example="value")), takes_token=False),
@@ -128,6 +131,19 @@ CALLS: tuple[ExplorerCall, ...] = (
         (_p("user_id", example="139839357", required=True),
          _p("action", example="follow, unfollow, block, unblock, approve or ignore")),
     ),
+    # The Instagram API with Instagram Login only: these need a Graph account. publish_video is left
+    # out because a sandbox video finishes on the second status check, so the page would wait
+    # INSTAGRAM["PUBLISH_POLL_INTERVAL"] seconds.
+    ExplorerCall("media_children", (GRAPH_MEDIA_ID,)),
+    ExplorerCall("comment_replies", (GRAPH_COMMENT_ID,)),
+    ExplorerCall("comment_reply", (GRAPH_COMMENT_ID, _p("text", example="Thanks!", required=True))),
+    ExplorerCall("comment_hide", (GRAPH_COMMENT_ID,)),
+    ExplorerCall("publish_image", (_p("image_url", example="https://example.com/photo.jpg", required=True), CAPTION)),
+    ExplorerCall(
+        "publish_carousel",
+        (_p("items", example="https://example.com/a.jpg https://example.com/b.jpg", required=True), CAPTION),
+    ),
+    ExplorerCall("content_publishing_limit"),
 )
 
 CALLS_BY_NAME = {call.name: call for call in CALLS}
@@ -173,6 +189,9 @@ def run_call(call: ExplorerCall, data, account: InstagramAccount | None) -> Any:
         return services.user_relationship(user_id, token=account, action=action)
     if call.name == "user_follows":
         return services.user_follows(positional[0], params or None, account)
+    if call.name == "publish_carousel":
+        items, caption = positional
+        return services.publish_carousel(items.split(), caption, account)
     if call.name == "iter_user_followed_by":
         return list(services.iter_user_followed_by(positional[0], account, max_items=MAX_ITER_ITEMS))
 
