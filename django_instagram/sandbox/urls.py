@@ -1,12 +1,37 @@
-"""Mount the sandbox on the site, for example ``path("instagram-sandbox/", include("django_instagram.sandbox.urls"))``."""
+"""Mount the sandbox on the site, for example ``path("instagram-sandbox/", include("django_instagram.sandbox.urls"))``.
 
-from django.urls import include, path
+Every view mounted here returns 404 while ``INSTAGRAM["SANDBOX"]`` is off, so a site that
+switched to the real Instagram but kept these URLs serves no fake consent page, token endpoint or
+API data. ``SandboxAdapter`` calls the views of ``api_urls`` directly and is only active while the
+sandbox is on.
+"""
 
-from . import oauth_views
+import functools
+
+from django.http import Http404
+from django.urls import URLPattern, path
+
+from ..conf import instagram_settings
+from . import api_urls, oauth_views
 
 app_name = "django_instagram_sandbox"
 
+
+def _only_while_on(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not instagram_settings.SANDBOX:
+            raise Http404('The Instagram sandbox is off: INSTAGRAM["SANDBOX"] is False.')
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _guarded(pattern: URLPattern) -> URLPattern:
+    return URLPattern(pattern.pattern, _only_while_on(pattern.callback), pattern.default_args, pattern.name)
+
+
 urlpatterns = [
-    path("oauth/authorize/", oauth_views.authorize, name="authorize"),
-    path("", include("django_instagram.sandbox.api_urls")),
+    path("oauth/authorize/", _only_while_on(oauth_views.authorize), name="authorize"),
+    *(_guarded(pattern) for pattern in api_urls.urlpatterns),
 ]
