@@ -645,7 +645,16 @@ def _with(query: Mapping[str, Any], key: str, cursor: str | None) -> dict[str, A
 
 
 def _iterate(fetch, next_cursor, max_items, max_pages) -> Iterator:
+    _check_limit("max_items", max_items)
+    _check_limit("max_pages", max_pages)
     return iterate(fetch, next_cursor, max_items=max_items, max_pages=max_pages)
+
+
+def _check_limit(name: str, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer or None (no limit), not {value!r}.")
 
 
 # Graph API ------------------------------------------------------------------------------------------------
