@@ -68,6 +68,17 @@ def test_consent_page_names_app_and_scopes(logged_in, sandbox):
     assert ">Cancel</button>" in page
 
 
+def test_consent_page_loads_nothing_remote(logged_in, sandbox):
+    location = _start_login(logged_in)
+
+    page = logged_in.get(location).content.decode()
+
+    assert "Sandbox: no data leaves this site" in page
+    assert "@user_cf840edd" in page
+    assert 'src="http' not in page
+    assert "cdninstagram.com" not in page
+
+
 def test_whole_flow_links_account_and_shows_media(logged_in, site_user, sandbox):
     redirect = _allow(logged_in, _start_login(logged_in))
 

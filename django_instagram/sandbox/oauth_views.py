@@ -80,11 +80,12 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 
 def _consent_page(request, params, scopes, api) -> HttpResponse:
+    # No profile picture: the recorded one is on Instagram's CDN, and loading it would send the
+    # browser to Instagram from a page that promises no data leaves the site.
     if api == "graph":
-        profile = {"username": data.graph_body("me").get("username"), "picture": ""}
+        profile = {"username": data.graph_body("me").get("username")}
     else:
-        user = data.v1_data("user")
-        profile = {"username": user.get("username"), "picture": user.get("profile_picture")}
+        profile = {"username": data.v1_data("user").get("username")}
     context = {
         "app_name": instagram_settings.SANDBOX_APP_NAME or f"App {params.get('client_id')}",
         "scopes": scopes,
