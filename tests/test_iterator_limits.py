@@ -1,7 +1,7 @@
 """``max_items`` and ``max_pages`` of the ``iter_`` calls are checked before any request.
 
-Before the check, ``max_items=0`` still yielded one item, ``max_pages=0`` a whole page, and a
-string raised ``TypeError`` from a comparison deep inside the walk.
+Without the check, ``max_items=0`` would yield one item, ``max_pages=0`` a whole page, and a
+string would raise ``TypeError`` from a comparison deep inside the walk.
 """
 
 from __future__ import annotations
