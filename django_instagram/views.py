@@ -82,7 +82,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     if params.get("error"):
         return _error_from_instagram(request, params, pending)
 
-    code = params.get("code", "")
+    code = params.get("code", "").strip().removesuffix("#_")
     if not code:
         logger.warning("Instagram callback for user %s had neither code nor error.", request.user.pk)
         return _failure(request, _("Instagram did not send an authorisation code. Please connect again."))

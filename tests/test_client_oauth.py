@@ -112,3 +112,18 @@ def test_get_token_timeout(mock_instagram, monkeypatch):
     services.get_token("abc")
 
     assert seen == [(3.05, 10.0)]
+
+
+@pytest.mark.parametrize("code", ["", "   ", "#_", None])
+def test_get_token_empty_code(mock_instagram, code):
+    with pytest.raises(ValueError, match="authorisation code is missing"):
+        services.get_token(code)
+
+    assert len(mock_instagram.calls) == 0
+
+
+def test_get_token_code_not_string(mock_instagram):
+    with pytest.raises(TypeError, match="authorisation code must be a string, not int"):
+        services.get_token(123)
+
+    assert len(mock_instagram.calls) == 0

@@ -129,6 +129,17 @@ def test_callback_without_state_is_refused(logged_in, sandbox):
     assert not InstagramAccount.objects.exists()
 
 
+@pytest.mark.parametrize("code", ["", "   ", "#_"])
+def test_callback_blank_code_refused(logged_in, site_user, sandbox, code):
+    state = _query(_start_login(logged_in))["state"]
+
+    response = logged_in.get("/instagram/callback/", {"code": code, "state": state})
+
+    assert response.status_code == 400
+    assert "Instagram did not send an authorisation code" in response.content.decode()
+    assert not InstagramAccount.objects.filter(user=site_user).exists()
+
+
 def test_callback_with_wrong_state_is_refused(logged_in, sandbox):
     redirect = _allow(logged_in, _start_login(logged_in))
     query = _query(redirect)

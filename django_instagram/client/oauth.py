@@ -51,10 +51,18 @@ def build_authorize_url(
 
 
 def clean_code(code: str) -> str:
-    """Strip the ``#_`` Instagram appends to the redirect, which is not part of the code."""
+    """Strip the ``#_`` Instagram appends to the redirect, which is not part of the code.
+
+    Raises ``ValueError`` for an empty code and ``TypeError`` for one that is not a string, so
+    no request is sent that Instagram can only reject. Neither message includes the code.
+    """
+    if code is not None and not isinstance(code, str):
+        raise TypeError(f"The authorisation code must be a string, not {type(code).__name__}.")
     code = (code or "").strip()
     if code.endswith("#_"):
         code = code[:-2]
+    if not code:
+        raise ValueError("The authorisation code is missing: pass the code Instagram sent to the redirect URI.")
     return code
 
 
