@@ -247,6 +247,9 @@ def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override):
     _call(evidence, "bare token call", services.user, "self", token=account.access_token)
     _call(evidence, "forged token call", services.user, "self", token="IGQVJforged-token-never-issued-1234")
     _call(evidence, "usage", services.last_rate_limit_usage)
+    for call, values in [("user", {"user_id": "self"}), ("user_recent_media_with_pagination", {"user_id": "self"}),
+                         ("media", {"media_id": "123"}), ("media_children", {"media_id": "56117072557913514"})]:
+        evidence.response(f"explorer {call}", browser.post("/explorer/", {"call": call, "account": account.pk, **values}))
     evidence.add("feed tag", Template("{% load instagram %}{% instagram_feed account %}{% instagram_profile account %}")
                  .render(Context({"account": account})))
 
@@ -348,6 +351,9 @@ def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override):
     _call(evidence, "legacy follows", lambda: list(services.iter_user_follows("self", token=legacy)))
     _call(evidence, "legacy bad token", services.user, "self", token="57451593.forged.legacy-token-0000")
     evidence.response("legacy home page", carol.get("/"))
+    for call, values in [("user_recent_media_with_pagination", {"user_id": "self", "count": "2"}),
+                         ("iter_user_follows", {"user_id": "self"}), ("media", {"media_id": "1_2"})]:
+        evidence.response(f"legacy explorer {call}", carol.post("/explorer/", {"call": call, "account": legacy.pk, **values}))
     legacy_api = f"/api/instagram/accounts/{legacy.pk}/media/"
     legacy_rest = carol.get(legacy_api, {"page_size": 2})
     evidence.response("legacy rest media", legacy_rest)
@@ -367,6 +373,7 @@ def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override):
         "rest media next": 200, "rest refresh too young": 409, "admin check action": 200,
         "admin refresh action": 200, "webhook check": 200, "webhook": 200, "deletion status": 200,
         "deauthorize": 200, "legacy callback": 302, "legacy rest media next": 200, "disconnect": 302,
+        "explorer user_recent_media_with_pagination": 200, "legacy explorer user_recent_media_with_pagination": 200,
     }
     assert {label: evidence.statuses.get(label) for label in expected_statuses} == expected_statuses
     assert len(evidence.records) > 200
