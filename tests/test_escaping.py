@@ -335,6 +335,20 @@ def test_connected_message_and_home(client, owner, mock_instagram):
     assert html.count('class="instagram-feed__item') == len(CAPTIONS)
 
 
+@pytest.mark.parametrize(("caption", "url"), list(zip(CAPTIONS, URLS)))
+def test_example_media_page(client, owner, mock_instagram, caption, url):
+    media = {**v1_media(caption, url, username=USERNAMES[3]), "id": "1_57451593"}
+    mock_instagram.get("https://api.instagram.com/v1/media/1_57451593", json={"meta": {"code": 200}, "data": media})
+    account = make_account(owner)
+    client.force_login(owner)
+
+    response = client.get(f"/media/{account.pk}/1_57451593/")
+
+    result = assert_inert(response.content.decode())
+    assert response.status_code == 200
+    assert shown(result, " ".join(caption.split())[:40])
+
+
 def test_admin_pages(client, owner):
     admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "pw")
     account = make_account(owner, username=USERNAMES[3], full_name=CAPTIONS[0], picture=URLS[0])

@@ -247,6 +247,8 @@ def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override):
     _call(evidence, "bare token call", services.user, "self", token=account.access_token)
     _call(evidence, "forged token call", services.user, "self", token="IGQVJforged-token-never-issued-1234")
     _call(evidence, "usage", services.last_rate_limit_usage)
+    evidence.response("media page", browser.get(f"/media/{account.pk}/56117072557913514/"))
+    evidence.response("unknown media page", browser.get(f"/media/{account.pk}/123/"))
     for call, values in [("user", {"user_id": "self"}), ("user_recent_media_with_pagination", {"user_id": "self"}),
                          ("media", {"media_id": "123"}), ("media_children", {"media_id": "56117072557913514"})]:
         evidence.response(f"explorer {call}", browser.post("/explorer/", {"call": call, "account": account.pk, **values}))
@@ -373,7 +375,7 @@ def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override):
         "rest media next": 200, "rest refresh too young": 409, "admin check action": 200,
         "admin refresh action": 200, "webhook check": 200, "webhook": 200, "deletion status": 200,
         "deauthorize": 200, "legacy callback": 302, "legacy rest media next": 200, "disconnect": 302,
-        "explorer user_recent_media_with_pagination": 200, "legacy explorer user_recent_media_with_pagination": 200,
+        "media page": 200, "unknown media page": 404, "explorer user_recent_media_with_pagination": 200, "legacy explorer user_recent_media_with_pagination": 200,
     }
     assert {label: evidence.statuses.get(label) for label in expected_statuses} == expected_statuses
     assert len(evidence.records) > 200
