@@ -7,6 +7,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from . import signals
 from .cache import invalidate_account
@@ -21,6 +22,7 @@ class AccountLinkedElsewhereError(AccountError):
     """The Instagram account is already linked to another site user; the existing link is kept."""
 
 
+@sensitive_variables()
 def link_account(site_user, token: AccessToken, profile: User, *, api: str) -> tuple[InstagramAccount, bool]:
     """Create or update the account for ``profile`` owned by ``site_user`` with ``token``.
 

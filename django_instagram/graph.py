@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import time
 
+from django.views.decorators.debug import sensitive_variables
+
 from .client import oauth
 from .client.graph import GraphClient
 from .client.types import AccessToken, User
@@ -33,6 +35,7 @@ def graph_client() -> GraphClient:
     )
 
 
+@sensitive_variables()
 def complete_login(code: str) -> tuple[AccessToken, User]:
     """Exchange ``code`` (``#_`` stripped) and return the long-lived token with the profile.
 

@@ -13,11 +13,13 @@ that API does not offer raises ``NotSupportedError``.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
 
 from . import ratelimit, signals
 from .client import oauth
@@ -647,7 +649,9 @@ def _with(query: Mapping[str, Any], key: str, cursor: str | None) -> dict[str, A
 def _iterate(fetch, next_cursor, max_items, max_pages) -> Iterator:
     _check_limit("max_items", max_items)
     _check_limit("max_pages", max_pages)
-    return iterate(fetch, next_cursor, max_items=max_items, max_pages=max_pages)
+    # The iterator calls fetch later, outside the public call's wrapper, and fetch's frame holds
+    # the token as a closure variable: mark it for error reports too.
+    return iterate(sensitive_variables()(fetch), next_cursor, max_items=max_items, max_pages=max_pages)
 
 
 def _check_limit(name: str, value: Any) -> None:
@@ -790,3 +794,19 @@ def _publish_carousel(g, cred: Credential, children: list[dict[str, Any]], capti
         child_ids.append(child_id)
     params = {"media_type": "CAROUSEL", "children": ",".join(child_ids), "caption": caption}
     return _publish(g, cred, params)
+
+
+def _hide_locals_from_error_reports() -> None:
+    """Wrap every public call in Django's ``sensitive_variables()``.
+
+    Tokens travel as plain strings through the call and the client code below it. Django's error
+    reports (the DEBUG=False e-mails to ADMINS, ``ExceptionReporter``) print local variables, and
+    this marks every frame from the wrapped call down as sensitive.
+    """
+    for name in __all__:
+        function = globals()[name]
+        if inspect.isfunction(function) and function.__module__ == __name__:
+            globals()[name] = sensitive_variables()(function)
+
+
+_hide_locals_from_error_reports()

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from . import ratelimit, signals
 from .client import oauth
@@ -86,6 +87,7 @@ def refresh_blocker(account: InstagramAccount, now: datetime | None = None) -> R
     return None
 
 
+@sensitive_variables()
 def refresh_token(account: InstagramAccount, *, now: datetime | None = None) -> InstagramAccount:
     """Refresh the account's long-lived token now and return the account with the new token.
 
@@ -105,6 +107,7 @@ def refresh_token(account: InstagramAccount, *, now: datetime | None = None) -> 
     return account
 
 
+@sensitive_variables()
 def refresh_if_due(
     account_id: int, *, within: timedelta, now: datetime | None = None, dry_run: bool = False
 ) -> RefreshResult:
