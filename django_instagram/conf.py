@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "SANDBOX": False,
     # The app name the sandbox's consent page shows (None shows the client id).
     "SANDBOX_APP_NAME": None,
+    # Serve the recorded media's pictures as generated placeholders from the sandbox, so pages
+    # show images without a network (the recorded CDN URLs load nothing offline).
+    "SANDBOX_PLACEHOLDER_IMAGES": False,
     # Where the callback sends the user when the login carried no valid "next".
     "LOGIN_REDIRECT_URL": "/",
     # Seconds template tags and the REST API keep Instagram responses in the cache.

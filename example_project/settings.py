@@ -94,6 +94,7 @@ INSTAGRAM = {
     "API": os.environ.get("INSTAGRAM_API", "graph"),
     "SANDBOX": True,
     "SANDBOX_APP_NAME": "django_instagram example site",
+    "SANDBOX_PLACEHOLDER_IMAGES": True,
     # The webhook accepts Meta's subscription check with this token, and instagram_send_test_webhook
     # signs its samples with CLIENT_SECRET.
     "WEBHOOK_VERIFY_TOKEN": "sandbox-verify-token",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import responses
+from django.core.cache import caches
 
 from django_instagram import resolution
 from django_instagram.conf import instagram_settings
@@ -60,11 +61,17 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_runtime_configuration():
-    """Forget configure() calls, cached settings and per-thread sessions between tests."""
+    """Forget configure() calls, cached settings, per-thread sessions and the cache between tests.
+
+    Test databases roll back, so account ids repeat from test to test; a feed or rate-limit
+    block cached by one test would otherwise show up in the next.
+    """
     instagram_settings.runtime.clear()
     instagram_settings.reload()
     if hasattr(resolution._local, "sessions"):
         resolution._local.sessions = {}
+    for cache in caches.all():
+        cache.clear()
     yield
     instagram_settings.runtime.clear()
     instagram_settings.reload()

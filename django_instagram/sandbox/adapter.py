@@ -17,6 +17,8 @@ from django.urls import Resolver404, resolve
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
+from .pictures import rewrite_media_urls
+
 logger = logging.getLogger(__name__)
 
 API_URLCONF = "django_instagram.sandbox.api_urls"
@@ -44,7 +46,8 @@ class SandboxAdapter(BaseAdapter):
         kwargs = {key: unquote(value) if isinstance(value, str) else value for key, value in match.kwargs.items()}
         django_response = match.func(django_request, *match.args, **kwargs)
         headers = {key: value for key, value in django_response.items()}
-        return self._response(request, django_response.status_code, headers, django_response.content)
+        content = rewrite_media_urls(django_response.content)
+        return self._response(request, django_response.status_code, headers, content)
 
     def _django_request(self, request: requests.PreparedRequest, path: str, query: str):
         body = request.body or b""

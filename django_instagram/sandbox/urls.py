@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import URLPattern, path
 
 from ..conf import instagram_settings
-from . import api_urls, oauth_views
+from . import api_urls, oauth_views, pictures
 
 app_name = "django_instagram_sandbox"
 
@@ -33,5 +33,6 @@ def _guarded(pattern: URLPattern) -> URLPattern:
 
 urlpatterns = [
     path("oauth/authorize/", _only_while_on(oauth_views.authorize), name="authorize"),
+    path("cdn/<path:path>", _only_while_on(pictures.placeholder), name="cdn"),
     *(_guarded(pattern) for pattern in api_urls.urlpatterns),
 ]
