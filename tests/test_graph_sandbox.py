@@ -16,7 +16,7 @@ from django_instagram.models import InstagramAccount
 from django_instagram.sandbox import graph_data
 from django_instagram.sandbox.models import SandboxToken
 from django_instagram.sandbox.oauth_views import GRAPH_USER_ID
-from tests.conftest import graph_fixture
+from tests.conftest import recorded_body, graph_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,7 @@ def test_demo_home_shows_profile_and_media(logged_in, graph_sandbox):
     home = logged_in.get("/").content.decode()
 
     assert "@" + graph_fixture("me")["username"] in home
+    assert recorded_body("user")["data"]["profile_picture"] in home
     for item in graph_fixture("user_media_page1")["data"]:
         assert item["media_url"] in home
 
