@@ -91,6 +91,13 @@ def resolve(token: Any) -> Credential:
     if isinstance(token, str):
         if not token.strip():
             raise ValueError("token is an empty string; pass an access token, an account, a user or GLOBAL.")
+        if any(character.isspace() or not character.isprintable() for character in token):
+            # Instagram's tokens are printable and have no spaces; a pasted line break would
+            # otherwise fail deep in requests as an invalid header.
+            raise ValueError(
+                "token contains whitespace or control characters; pass the access token exactly as "
+                "Instagram issued it, without quotes or line breaks."
+            )
         return Credential(configured_api(), token)
     if isinstance(token, InstagramAccount):
         return _account_credential(token)

@@ -78,3 +78,4 @@ def test_report_of_refresh_hides_token(settings, broken_session, django_user_mod
 
     assert GRAPH_TOKEN not in html
     assert GRAPH_TOKEN not in text
+

@@ -356,3 +356,11 @@ def test_signed_without_secret(mock_instagram, instagram_override, monkeypatch):
         services.tag("lifeisaboutdrugs", TOKEN)
 
     assert len(mock_instagram.calls) == 0
+
+
+@pytest.mark.parametrize("bad", ["57451593.1a2b3c4.5d6e7f8091a2b3c4d5e6f708192a3b4c\r\n", "IGAA abc", "IGAA\x00abc"])
+def test_token_with_control_characters_rejected(bad):
+    with pytest.raises(ValueError, match="whitespace or control characters") as caught:
+        services.user("self", bad)
+
+    assert bad not in str(caught.value)
