@@ -58,10 +58,25 @@ def cached_call(account: InstagramAccount, name: str, params: dict, fetch: Calla
     if value is not None:
         return value
 
-    value = fetch()
-    cache.set(key, value, timeout=int(instagram_settings.CACHE_TIMEOUT))
+    return store(account, name, params, fetch())
+
+
+def store(account: InstagramAccount, name: str, params: dict, value: T) -> T:
+    """Cache ``value`` as the fresh and the last good result of call ``name`` with ``params``."""
+    cache = get_cache()
+    cache.set(account_key(account.pk, name, params), value, timeout=int(instagram_settings.CACHE_TIMEOUT))
     cache.set(_last_good_key(account, name, params), value, timeout=LAST_GOOD_TIMEOUT)
     return value
+
+
+def warm_recent_media(account: InstagramAccount, count: int) -> int:
+    """Fetch the account's recent media into the cache the feed tag reads; return how many.
+
+    Raises ``InstagramError``: the caller (the warming command) reports it per account.
+    """
+    params, fetch = _media_page_call(account, count, None)
+    page = store(account, "media_page", params, fetch())
+    return len(page.data)
 
 
 def _last_good_key(account: InstagramAccount, name: str, params: dict) -> str:
