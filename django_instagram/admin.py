@@ -78,7 +78,10 @@ class InstagramAccountAdmin(admin.ModelAdmin):
     # A site may have many users: a select box would load them all on every change form.
     raw_id_fields = ("user",)
     ordering = ("-created",)
+    # The profile fields are copied from Instagram at each link and check, so editing them here
+    # would only be overwritten.
     readonly_fields = (
+        "username", "full_name", "profile_picture_url", "account_type",
         "masked_token", "instagram_user_id", "app_scoped_id", "state", "token_expires_at",
         "token_refreshed_at", "scopes", "status", "last_error", "last_checked_at", "created", "updated",
     )
