@@ -290,6 +290,7 @@ def test_whole_flow_leaks_nothing(leak_settings, evidence, instagram_override):
                                                           token_refreshed_at=day_ago)
     SandboxToken.objects.filter(token=account.access_token).update(issued_at=day_ago)
     _command(evidence, "refresh command", "instagram_refresh_tokens")
+    _command(evidence, "warm cache command", "instagram_warm_cache")
     account.refresh_from_db()
     evidence.response("admin refresh action", admin_browser.post(changelist, {"action": "refresh_tokens",
                                                                              "_selected_action": [account.pk]}, follow=True))
