@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-django42 bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,20 @@ demo: $(VENV)/.demo-installed
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
+# The oldest supported Django (4.2 LTS) in a venv of its own; `make test` uses the newest.
+VENV42 := .venv-django42
+
+$(VENV42)/.test-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV42)
+	$(VENV42)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV42)/bin/python -m pip install --quiet 'Django>=4.2,<5.0' -e '.[rest,test]'
+	touch $@
+
+test-django42: $(VENV42)/.test-installed
+	$(VENV42)/bin/python -m pytest -m "not browser"
+
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) example.sqlite3 .pytest_cache
+	rm -rf $(VENV) $(VENV42) example.sqlite3 .pytest_cache
