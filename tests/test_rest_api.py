@@ -79,9 +79,10 @@ def test_accounts_owner_sees_own(api, account):
     response = api.get(f"{API}accounts/")
 
     assert response.status_code == 200
-    assert [row["username"] for row in response.json()] == ["user_cf840edd"]
-    assert response.json()[0]["token_state"] == "active"
-    assert response.json()[0]["site_user"] == account.user_id
+    assert response.json()["count"] == 1
+    assert [row["username"] for row in response.json()["results"]] == ["user_cf840edd"]
+    assert response.json()["results"][0]["token_state"] == "active"
+    assert response.json()["results"][0]["site_user"] == account.user_id
 
 
 def test_accounts_staff_sees_all(account):
@@ -91,7 +92,23 @@ def test_accounts_staff_sees_all(account):
 
     response = client.get(f"{API}accounts/")
 
-    assert sorted(row["username"] for row in response.json()) == ["bobs_account", "user_cf840edd"]
+    assert sorted(row["username"] for row in response.json()["results"]) == ["bobs_account", "user_cf840edd"]
+
+
+def test_accounts_list_is_paginated(account):
+    for number in range(3):
+        make_account(make_user(f"user{number}"), f"account_{number}")
+    client = APIClient()
+    client.force_authenticate(make_user("staff", is_staff=True))
+
+    first = client.get(f"{API}accounts/", {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+
+    assert first["count"] == 4
+    assert len(first["results"]) == 2
+    assert len(second["results"]) == 2
+    assert second["next"] is None
+    assert not {row["id"] for row in first["results"]} & {row["id"] for row in second["results"]}
 
 
 def test_accounts_anonymous_rejected(account):

@@ -1,4 +1,4 @@
-"""Cursor pagination that passes Instagram's own cursor through.
+"""Pagination of the REST API: page numbers for linked accounts, Instagram's own cursor for media.
 
 ``?cursor=`` takes the cursor Instagram returned (Graph ``after``, v1 ``next_max_id``) and the
 ``next`` link carries the next one. Links are built from this site's URL, never from
@@ -9,12 +9,20 @@ move forward.
 
 from __future__ import annotations
 
-from rest_framework.pagination import BasePagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ...client.pagination import Page
 from .exceptions import InvalidRequest
+
+
+class AccountPagination(PageNumberPagination):
+    """Pages of linked accounts: staff see every account of the site, which can be thousands."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
 
 class InstagramCursorPagination(BasePagination):

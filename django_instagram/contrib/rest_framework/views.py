@@ -20,7 +20,7 @@ from ... import feeds, maintenance
 from ...accounts import unlink_account
 from ...models import InstagramAccount
 from .exceptions import InvalidRequest, exception_handler
-from .pagination import InstagramCursorPagination
+from .pagination import AccountPagination, InstagramCursorPagination
 from .permissions import IsOwnerOrStaff, is_staff
 from .serializers import CommentSerializer, InstagramAccountSerializer, MediaSerializer, ProfileSerializer
 
@@ -73,6 +73,7 @@ class AccountViewSet(InstagramAPIView, mixins.ListModelMixin, mixins.RetrieveMod
 
     serializer_class = InstagramAccountSerializer
     queryset = InstagramAccount.objects.none()
+    pagination_class = AccountPagination
     schema = InstagramSchema(operation_id_base="InstagramAccount")
     action_serializers = {"media": MediaSerializer, "profile": ProfileSerializer}
 
