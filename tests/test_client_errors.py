@@ -165,7 +165,7 @@ def test_empty_error_body(mock_instagram, client):
     with pytest.raises(InstagramAPIError) as caught:
         client.user("1", AUTH)
 
-    assert str(caught.value) == "InstagramAPIError: Instagram answered HTTP 400 without an error message."
+    assert str(caught.value) == "InstagramAPIError: Instagram returned HTTP 400 without an error message."
     assert caught.value.status_code == 400
 
 
@@ -200,7 +200,7 @@ def test_html_body(mock_instagram, client, status):
     with pytest.raises(InstagramTransportError) as caught:
         client.media("1", AUTH)
 
-    assert str(caught.value) == f"Instagram answered HTTP {status} with an HTML page (31 characters)."
+    assert str(caught.value) == f"Instagram returned HTTP {status} with an HTML page (31 characters)."
     assert caught.value.retryable is (status >= 500)
 
 
@@ -239,7 +239,7 @@ def test_connect_timeout(mock_instagram, client):
 
     error = caught.value
     assert error.retryable is True
-    assert str(error).startswith("Instagram did not answer GET https://api.instagram.com/v1/users/1 within (1.0, 2.0) seconds")
+    assert str(error).startswith("Request to Instagram timed out: GET https://api.instagram.com/v1/users/1 got no response within (1.0, 2.0) seconds")
     assert TOKEN not in str(error)
     assert TOKEN not in repr(error)
 
@@ -247,7 +247,7 @@ def test_connect_timeout(mock_instagram, client):
 def test_read_timeout_through_services(mock_instagram):
     mock_instagram.add("GET", f"{API}/tags/x", body=requests.ReadTimeout("read timed out"))
 
-    with pytest.raises(InstagramTransportError, match="did not answer"):
+    with pytest.raises(InstagramTransportError, match="timed out"):
         services.tag("x", TOKEN)
 
 

@@ -148,7 +148,7 @@ def test_read_timeout_is_transport_error(mock_instagram):
     with pytest.raises(InstagramTransportError) as caught:
         services.user("self", TOKEN)
 
-    assert "did not answer GET https://api.instagram.com/v1/users/self" in str(caught.value)
+    assert "timed out: GET https://api.instagram.com/v1/users/self" in str(caught.value)
     assert caught.value.retryable is True
     assert TOKEN not in str(caught.value)
 

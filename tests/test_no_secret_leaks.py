@@ -572,7 +572,7 @@ def test_redact_text_secrets(text, expected):
     "{'code': 190, 'error_subcode': 463}",
     "client_id=test-client-id&count=2&max_id=123",
     "Bearer short",
-    "Instagram answered HTTP 400 for /v1/media/1",
+    "Instagram returned HTTP 400 for /v1/media/1",
 ])
 def test_redact_text_keeps_other_values(text):
     assert redact_text(text) == text

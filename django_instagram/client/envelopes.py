@@ -120,7 +120,7 @@ def _graph_error_class(code: int | None, subcode: int | None, message: str) -> t
 
 
 def _status_message(status_code: int) -> str:
-    return f"Instagram answered HTTP {status_code} without an error message."
+    return f"Instagram returned HTTP {status_code} without an error message."
 
 
 def require_json(status_code: int, text: str, content_type: str) -> Any:
@@ -136,7 +136,7 @@ def require_json(status_code: int, text: str, content_type: str) -> Any:
     except ValueError:
         kind = "an HTML page" if "html" in (content_type or "").lower() or text.lstrip().startswith("<") else "a body that is not JSON"
         raise InstagramTransportError(
-            f"Instagram answered HTTP {status_code} with {kind} ({len(text)} characters).",
+            f"Instagram returned HTTP {status_code} with {kind} ({len(text)} characters).",
             retryable=status_code >= 500,
             status_code=status_code,
         ) from None

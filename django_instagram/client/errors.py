@@ -3,7 +3,7 @@
 The tree::
 
     InstagramError
-    ├── InstagramAPIError          Instagram answered with an error body or status
+    ├── InstagramAPIError          Instagram returned an error body or status
     │   ├── OAuthAccessTokenError  the token is invalid, expired or revoked (v1 OAuthAccessTokenException, Graph 190)
     │   ├── OAuthPermissionsError  the token lacks a scope (v1 OAuthPermissionsException, Graph 10 and 200-299)
     │   ├── RateLimitError         too many calls (v1 429, Graph 4, 17, 32, 613, 80002); has ``retry_after``

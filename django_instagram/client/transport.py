@@ -162,8 +162,8 @@ class Transport:
             )
         except requests.Timeout as error:
             raise InstagramTransportError(
-                f"Instagram did not answer {method} {redact_url(url)} within {self.timeout} seconds "
-                "(connect, read).",
+                f"Request to Instagram timed out: {method} {redact_url(url)} got no response within "
+                f"{self.timeout} seconds (connect, read).",
                 retryable=True,
             ) from None
         except requests.RequestException as error:
@@ -177,13 +177,13 @@ class Transport:
         headers = dict(response.headers)
         usage = RateLimitUsage.from_headers(headers)
         self.last_usage = usage
-        logger.debug("Instagram answered HTTP %d for %s", response.status_code, redact_url(response.url or ""))
+        logger.debug("Instagram returned HTTP %d for %s", response.status_code, redact_url(response.url or ""))
         try:
             body = require_json(response.status_code, response.text, headers.get("Content-Type", ""))
         except InstagramTransportError as error:
             if response.status_code == 429:
                 raise RateLimitError(
-                    "Instagram answered HTTP 429 without a JSON body.",
+                    "Instagram returned HTTP 429 without a JSON body.",
                     status_code=429, headers=headers, retry_after=retry_after_seconds(headers),
                 ) from None
             error.retry_after = retry_after_seconds(headers) if error.retryable else None
@@ -194,7 +194,7 @@ class Transport:
             raise error
         if response.status_code >= 500:
             raise InstagramTransportError(
-                f"Instagram answered HTTP {response.status_code}.", retryable=True,
+                f"Instagram returned HTTP {response.status_code}.", retryable=True,
                 status_code=response.status_code, retry_after=retry_after_seconds(headers),
             )
         return ApiResponse(response.status_code, headers, body, usage)

@@ -33,7 +33,7 @@ def _pickled_as_constructor_call(cls):
 
 
 class UnexpectedResponseError(InstagramTransportError):
-    """Instagram answered with JSON of a shape the client cannot read."""
+    """Instagram returned JSON of a shape the client cannot read."""
 
 
 def _require_object(value: Any, what: str) -> dict:

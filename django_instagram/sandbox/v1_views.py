@@ -106,7 +106,7 @@ def endpoint(view: Callable) -> Callable:
             caller = _authenticate(request)
             return view(request, caller, *args, **kwargs)
         except V1Error as error:
-            logger.info("Sandbox answered %s %s with %s: %s", request.method, request.path, error.error_type, error.message)
+            logger.info("Sandbox returned an error for %s %s: %s: %s", request.method, request.path, error.error_type, error.message)
             return _error(error)
 
     return wrapper
