@@ -10,6 +10,7 @@ they fall back to the last good response, kept for ``LAST_GOOD_TIMEOUT``, or a d
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any, Callable, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -20,6 +21,7 @@ from .client.errors import InstagramError, RateLimitError
 from .client.pagination import Page
 from .client.types import Comment, Media, User
 from .conf import instagram_settings
+from .display import MediaView, media_view
 from .models import InstagramAccount
 
 logger = logging.getLogger(__name__)
@@ -62,11 +64,21 @@ def cached_call(account: InstagramAccount, name: str, params: dict, fetch: Calla
 
 
 def store(account: InstagramAccount, name: str, params: dict, value: T) -> T:
-    """Cache ``value`` as the fresh and the last good result of call ``name`` with ``params``."""
+    """Cache ``value`` as the fresh and the last good result of call ``name`` with ``params``.
+
+    A new stamp is stored beside it, so values derived from the result (the feed tag's media
+    views) are cached under the stamp and rebuilt whenever the result is stored again.
+    """
     cache = get_cache()
-    cache.set(account_key(account.pk, name, params), value, timeout=int(instagram_settings.CACHE_TIMEOUT))
+    timeout = int(instagram_settings.CACHE_TIMEOUT)
+    cache.set(account_key(account.pk, name, params), value, timeout=timeout)
     cache.set(_last_good_key(account, name, params), value, timeout=LAST_GOOD_TIMEOUT)
+    cache.set(_stamp_key(account, name, params), uuid.uuid4().hex, timeout=timeout)
     return value
+
+
+def _stamp_key(account: InstagramAccount, name: str, params: dict) -> str:
+    return account_key(account.pk, f"{name}:stamp", params)
 
 
 def warm_recent_media(account: InstagramAccount, count: int) -> int:
@@ -151,6 +163,32 @@ def recent_media_or_last_good(account: InstagramAccount, count: int) -> list[Med
     params, fetch = _media_page_call(account, count, None)
     page = or_last_good(account, "media_page", params, fetch, None)
     return list(page.data[:count]) if page is not None else []
+
+
+def recent_media_views(account: InstagramAccount, count: int) -> list[MediaView]:
+    """Return the views the feed tag renders for the account's recent media, at most ``count``.
+
+    Building views (checked URLs, alt text, cut captions) costs more than reading the media, so
+    the views of a fresh result are cached under its stamp. A fallback result is not.
+    """
+    params, _fetch = _media_page_call(account, count, None)
+    cache = get_cache()
+    stamp = cache.get(_stamp_key(account, "media_page", params))
+    # has_key checks the result is still fresh without loading it (Redis: EXISTS).
+    if stamp is not None and cache.has_key(account_key(account.pk, "media_page", params)):
+        views = cache.get(_views_key(account, params, stamp))
+        if views is not None:
+            return views
+
+    views = [media_view(item) for item in recent_media_or_last_good(account, count)]
+    stamp = cache.get(_stamp_key(account, "media_page", params))
+    if stamp is not None:
+        cache.set(_views_key(account, params, stamp), views, timeout=int(instagram_settings.CACHE_TIMEOUT))
+    return views
+
+
+def _views_key(account: InstagramAccount, params: dict, stamp: str) -> str:
+    return account_key(account.pk, "media_page:views", {**params, "stamp": stamp})
 
 
 def media_or_last_good(account: InstagramAccount, media_id: str) -> Media | None:

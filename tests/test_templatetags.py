@@ -265,9 +265,9 @@ def test_media_hostile_values_inert():
 
 
 def test_feed_hostile_values_inert(account, monkeypatch):
-    from django_instagram.templatetags import instagram as tags
+    from django_instagram import feeds
 
-    monkeypatch.setattr(tags, "recent_media_or_last_good", lambda acc, count: [hostile_media()])
+    monkeypatch.setattr(feeds, "recent_media_or_last_good", lambda acc, count: [hostile_media()])
     account.username = 'bad"name<b>'
 
     html = render("{% instagram_feed account %}", account=account)
@@ -411,3 +411,22 @@ def test_feed_graph_account(account, mock_instagram):
         assert f'src="{item["media_url"]}"' in cold
         assert f'href="{item["permalink"]}"' in cold
     assert 'width="1080" height="1080"' in cold
+
+
+def test_feed_views_cached_until_restored(account, mock_instagram, monkeypatch):
+    from django_instagram import display, feeds
+
+    add_recorded(mock_instagram, "user_recent_media", url=RECENT_URL)
+    add_recorded(mock_instagram, "user_recent_media", url=RECENT_URL)
+    built = []
+    original = display.media_view
+    monkeypatch.setattr(feeds, "media_view", lambda media: built.append(media.id) or original(media))
+
+    first = render("{% instagram_feed account 3 %}", account=account)
+    second = render("{% instagram_feed account 3 %}", account=account)
+    feeds.warm_recent_media(account, 3)
+    third = render("{% instagram_feed account 3 %}", account=account)
+
+    assert first == second == third
+    assert len(built) == 6
+    assert len(mock_instagram.calls) == 2

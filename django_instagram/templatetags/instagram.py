@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 
 from ..client.types import Media
 from ..display import MediaView, linked_caption, media_view, picture, safe_url
-from ..feeds import recent_media_or_last_good, resolve_account
+from ..feeds import recent_media_views, resolve_account
 
 register = template.Library()
 
@@ -48,8 +48,7 @@ def instagram_feed(context, target, count=DEFAULT_COUNT, template=None):
     """
     count = _positive("instagram_feed count", count)
     account = resolve_account(target)
-    media = recent_media_or_last_good(account, count) if account is not None else []
-    items = [media_view(item) for item in media]
+    items = recent_media_views(account, count) if account is not None else []
     return _render(context, template or FEED_TEMPLATE, {"account": account, "items": items, "count": count})
 
 
