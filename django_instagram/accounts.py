@@ -71,7 +71,7 @@ def _apply(account: InstagramAccount, token: AccessToken, profile: User) -> None
 
 
 def unlink_account(account: InstagramAccount) -> None:
-    """Delete the account, its token and what the cache holds of it, after sending ``account_unlinked``."""
+    """Delete the account, its token and what the cache contains of it, after sending ``account_unlinked``."""
     signals.account_unlinked.send(sender=InstagramAccount, account=account)
     account_id, user_id = account.pk, account.user_id
     account.delete()

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "CLIENT_ID": None,
     "CLIENT_SECRET": None,
     "REDIRECT_URI": None,
-    # Which API answers calls made with a bare token string: "graph" or "legacy".
+    # Which API serves calls made with a bare token string: "graph" or "legacy".
     "API": "graph",
     # Scopes requested at login; None means the API's default (see DEFAULT_SCOPES).
     "SCOPES": None,

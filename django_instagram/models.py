@@ -47,7 +47,7 @@ class InstagramAccount(models.Model):
     profile_picture_url = models.URLField(_("profile picture URL"), max_length=1024, blank=True)
     account_type = models.CharField(_("account type"), max_length=32, blank=True)
     scopes = models.JSONField(_("granted scopes"), default=list, blank=True)
-    # The column holds Fernet ciphertext; read and write the token through ``access_token``.
+    # The column contains Fernet ciphertext. Read and write the token through ``access_token``.
     token_ciphertext = models.TextField(_("encrypted access token"), db_column="access_token", editable=False)
     token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
     token_refreshed_at = models.DateTimeField(_("token refreshed at"), null=True, blank=True)

@@ -1,7 +1,7 @@
 """Turning a service call's ``token`` argument into a credential, and building the API clients.
 
 ``token`` may be ``GLOBAL``, a token string, an ``InstagramAccount`` or a site user with exactly
-one linked account. The API that answers is the account's own; for a bare token string it is
+one linked account. The API that serves the call is the account's own; for a bare token string it is
 ``INSTAGRAM["API"]``.
 """
 
@@ -51,7 +51,7 @@ GLOBAL = _GlobalToken()
 
 @dataclass(frozen=True)
 class Credential:
-    """What a call authenticates with. ``token`` is ``None`` for client-id authentication."""
+    """The credential a call authenticates with. ``token`` is ``None`` for client-id authentication."""
 
     api: str
     token: str | None = field(repr=False)
@@ -169,7 +169,7 @@ def retry_policy() -> RetryPolicy:
 
 
 def _session() -> requests.Session:
-    """One session per thread and mode, so connections are reused across calls."""
+    """Return this thread's session for the current mode, so connections are reused across calls."""
     sandbox = bool(instagram_settings.SANDBOX)
     sessions = getattr(_local, "sessions", None)
     if sessions is None:

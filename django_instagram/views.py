@@ -63,9 +63,9 @@ def login(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     """Check ``state``, tell cancel from failure, exchange the code and link the account.
 
-    The code is redacted from the request before anything can log it, and ``sensitive_variables``
-    hides the local variables of this view and of every call below it (the code, the client
-    secret of the token request, the token) from error reports.
+    The code is redacted from the request before anything can log it. ``sensitive_variables``
+    hides the local variables of this view and of every call below it from error reports: the
+    code, the client secret of the token request and the token.
     """
     params = take_query(request)
     if not request.user.is_authenticated:

@@ -63,7 +63,7 @@ def pytest_collection_modifyitems(config, items):
 def _fresh_runtime_configuration():
     """Forget configure() calls, cached settings, per-thread sessions and the cache between tests.
 
-    Test databases roll back, so account ids repeat from test to test; a feed or rate-limit
+    Test databases roll back, so account ids repeat from test to test. A feed or rate-limit
     block cached by one test would otherwise show up in the next.
     """
     instagram_settings.runtime.clear()
@@ -97,6 +97,6 @@ def instagram_override(settings):
 
 @pytest.fixture
 def sandbox(instagram_override, db):
-    """Turn the in-process sandbox on: Instagram requests are answered by django_instagram.sandbox."""
+    """Turn the in-process sandbox on: django_instagram.sandbox serves Instagram's requests."""
     instagram_override(SANDBOX=True)
     return None

@@ -3,7 +3,7 @@
 v1 wraps results as ``{"meta": {"code": 200}, "data": ..., "pagination": ...}`` and errors as
 ``{"meta": {"code", "error_type", "error_message"}}``; rate-limit (HTTP 429) and token-endpoint
 errors put ``code``, ``error_type`` and ``error_message`` at the top level instead. The Graph API
-answers with the object itself and errors as ``{"error": {message, type, code, error_subcode,
+returns the object itself and errors as ``{"error": {message, type, code, error_subcode,
 fbtrace_id, is_transient}}``. Both parsers accept a body with no ``error_type`` and an empty body.
 """
 
@@ -72,7 +72,7 @@ def v1_error(status_code: int, body: Any, headers: Mapping[str, str]) -> Instagr
 def graph_error(status_code: int, body: Any, headers: Mapping[str, str]) -> InstagramAPIError | None:
     """Return the error a Graph response carries, or ``None`` for a success.
 
-    The token endpoint on api.instagram.com answers in the v1 style even for Graph apps, so a
+    The token endpoint on api.instagram.com returns errors in the v1 style even for Graph apps, so a
     body without ``error`` falls back to the v1 reader.
     """
     body_dict = coerce.as_dict(body)

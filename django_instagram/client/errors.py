@@ -36,7 +36,8 @@ class InstagramAPIError(InstagramError):
 
     ``str()`` is ``"<error_type>: <message>"``, the form Elixtagram documented, so log lines and
     messages read the same for both APIs. The response headers stay on ``headers`` for callers
-    that need rate-limit usage; the body is kept parsed, never the request URL (it may carry a token).
+    that need rate-limit usage, and the parsed body on ``body``. The request URL is not kept,
+    because it may carry a token.
     """
 
     default_error_type = "InstagramAPIError"
@@ -92,7 +93,7 @@ class RateLimitError(InstagramAPIError):
     """Instagram rate-limited the app or the account.
 
     ``retry_after`` is the number of seconds to wait before the next call, or ``None`` when
-    Instagram did not say.
+    Instagram sent no wait.
     """
 
     default_error_type = "OAuthRateLimitException"
@@ -117,7 +118,7 @@ class NotAllowedError(InstagramAPIError):
 class InstagramTransportError(InstagramError):
     """The request failed below the API: timeout, connection error, or a body that is not JSON.
 
-    ``retryable`` says whether sending the same idempotent request again may succeed.
+    ``retryable`` tells whether sending the same idempotent request again may succeed.
     ``retry_after`` is the response's ``Retry-After`` in seconds, or ``None`` without one.
     """
 

@@ -1,7 +1,7 @@
 """Endpoints of the legacy Instagram v1 API (api.instagram.com/v1).
 
 Each method builds one request, with path segments and query values URL-encoded and POST bodies
-form-encoded, and parses the answer into the types of ``types``. ``auth`` is the credential
+form-encoded, and parses the response into the types of ``types``. ``auth`` is the credential
 parameter of the call: ``{"access_token": ...}`` or ``{"client_id": ...}``.
 """
 

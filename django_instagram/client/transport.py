@@ -60,7 +60,7 @@ def full_jitter(delay: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How GET requests are retried. ``max_retries=0`` turns retries off."""
+    """The retry rules of GET requests. ``max_retries=0`` turns retries off."""
 
     max_retries: int = 2
     backoff_base: float = 0.5

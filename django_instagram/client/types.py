@@ -149,8 +149,8 @@ class Counts:
 class User:
     """A full user profile.
 
-    For the Graph API ``id`` is the Instagram account id (``user_id``, the one webhooks use)
-    and ``app_scoped_id`` is the app-scoped ``id`` of ``/me``; for v1 both are the v1 user id.
+    For the Graph API, ``id`` is the Instagram account id (``user_id``, the one webhooks use)
+    and ``app_scoped_id`` is the app-scoped ``id`` of ``/me``. For v1 both are the v1 user id.
     """
 
     id: str | None

@@ -38,8 +38,8 @@ def profile() -> dict[str, Any]:
         "username": me.get("username"),
         "name": "Sandbox Business",
         "account_type": me.get("account_type"),
-        # me.json was recorded without profile_picture_url; the recorded v1 profile picture
-        # stands in, so pages show the linked profile with a picture.
+        # me.json was recorded without profile_picture_url. The recorded v1 profile picture is
+        # used instead, so pages show the linked profile with a picture.
         "profile_picture_url": data.v1_data("user").get("profile_picture"),
         "followers_count": 1280,
         "follows_count": 96,

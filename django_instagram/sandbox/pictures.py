@@ -44,7 +44,7 @@ def rewrite_media_urls(content: bytes) -> bytes:
 
 
 def _placeholder_base() -> str:
-    """The absolute URL of the ``cdn/`` route, on the site of the redirect URI."""
+    """Return the absolute URL of the ``cdn/`` route, on the site of the redirect URI."""
     parts = urlsplit(instagram_settings.REDIRECT_URI or "")
     prefix = reverse("django_instagram_sandbox:cdn", kwargs={"path": "x"})[:-1]
     return f"{parts.scheme}://{parts.netloc}{prefix}"

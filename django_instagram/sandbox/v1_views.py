@@ -55,7 +55,7 @@ def _error(error: V1Error) -> JsonResponse:
 
 
 class Caller:
-    """Who is calling: a token (with its scopes and account) or an app by client id."""
+    """The caller of a sandbox request: a token (with its scopes and account) or an app by client id."""
 
     def __init__(self, token: SandboxToken | None) -> None:
         self.token = token

@@ -7,7 +7,7 @@ errors of ``django_instagram.exceptions``. ``token`` defaults to ``GLOBAL``: the
 one linked account. Calls that take Elixtagram's map of parameters accept a dict or keyword
 arguments; an unknown name raises ``TypeError`` that lists the accepted ones.
 
-The API that answers is the account's own, or ``INSTAGRAM["API"]`` for a token string; a call
+The API that serves a call is the account's own, or ``INSTAGRAM["API"]`` for a token string; a call
 that API does not offer raises ``NotSupportedError``."""
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ FOLLOWS = ("count", "cursor")
 
 
 def last_rate_limit_usage() -> RateLimitUsage:
-    """The rate-limit usage Instagram reported for the last call made in this thread."""
+    """Return the rate-limit usage Instagram reported for the last call made in this thread."""
     return getattr(_usage, "value", RateLimitUsage())
 
 
@@ -139,8 +139,8 @@ def _with(query: Mapping[str, Any], key: str, cursor: str | None) -> dict[str, A
 def _iterate(fetch, next_cursor, max_items, max_pages) -> Iterator:
     _check_limit("max_items", max_items)
     _check_limit("max_pages", max_pages)
-    # The iterator calls fetch later, outside the public call's wrapper, and fetch's frame holds
-    # the token as a closure variable: mark it for error reports too.
+    # The iterator calls fetch later, outside the public call's wrapper, and fetch's frame keeps
+    # the token in a closure variable. So fetch is marked for error reports too.
     return iterate(sensitive_variables()(fetch), next_cursor, max_items=max_items, max_pages=max_pages)
 
 

@@ -1,4 +1,4 @@
-"""Media, comment and like calls; media and comments answer from both APIs."""
+"""Media, comment and like calls. Media and comment calls work with both APIs."""
 
 from __future__ import annotations
 

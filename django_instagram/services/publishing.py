@@ -24,7 +24,7 @@ CAROUSEL_SIZE = (2, 10)
 
 
 def media_children(media_id: Any, token: Any = GLOBAL) -> list[Media]:
-    """The items of a carousel, without captions; an empty list for an image or video."""
+    """Return the items of a carousel, without captions, or an empty list for an image or video."""
     return _call("media_children", token, graph=lambda g, cred: g.media_children(media_id, cred.token))
 
 
@@ -80,7 +80,7 @@ def publish_carousel(items: Iterable[Any], caption: str | None = None, token: An
 
 
 def content_publishing_limit(token: Any = GLOBAL) -> PublishingLimit:
-    """How many posts the account published through the API in the rolling window, and the quota."""
+    """Return how many posts the account published through the API in the rolling window, and the quota."""
     return _call(
         "content_publishing_limit", token,
         graph=lambda g, cred: g.content_publishing_limit(_graph_user_id(cred), cred.token),

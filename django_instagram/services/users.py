@@ -15,7 +15,7 @@ from ._dispatch import (
 
 
 def user(user_id: Any = "self", token: Any = GLOBAL) -> User:
-    """A user's profile; ``"self"`` is the token's owner."""
+    """Return a user's profile. ``"self"`` is the token's owner."""
     return _call(
         "user", token,
         legacy=lambda c, auth: c.user(user_id, _self_auth("user", user_id, auth)),
@@ -24,7 +24,7 @@ def user(user_id: Any = "self", token: Any = GLOBAL) -> User:
 
 
 def _is_self(user_id: Any, cred: Credential) -> bool:
-    """Whether ``user_id`` names the token's own account: ``"self"`` or the account's Instagram id."""
+    """Tell whether ``user_id`` names the token's own account: ``"self"`` or the account's Instagram id."""
     own_id = getattr(cred.account, "instagram_user_id", None)
     return str(user_id) == "self" or (own_id is not None and str(user_id) == own_id)
 
@@ -107,7 +107,10 @@ def iter_user_recent_media(
 
 
 def user_feed(params: Any = None, token: Any = GLOBAL, **kwargs: Any) -> list[Media]:
-    """The token owner's own recent media (v1 removed the home feed in 2016; Elixtagram did the same)."""
+    """Return the token owner's own recent media.
+
+    v1 removed the home feed in 2016, and Elixtagram read the owner's media instead, as this does.
+    """
     query = _params("user_feed", params, kwargs, FEED)
     return _call(
         "user_feed", token,

@@ -88,9 +88,10 @@ def instagram_styles():
 
 @register.filter
 def instagram_image_url(media, rendition="standard_resolution"):
-    """The URL of a media's rendition (``thumbnail``, ``low_resolution``, ``standard_resolution``).
+    """Return the URL of a media's rendition (``thumbnail``, ``low_resolution``, ``standard_resolution``).
 
-    Falls back to the nearest rendition; ``""`` for values that are not media or have no picture.
+    Falls back to the nearest rendition, and returns ``""`` for values that are not media or have
+    no picture.
     """
     if isinstance(media, MediaView):
         media = media.media

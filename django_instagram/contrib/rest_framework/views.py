@@ -137,7 +137,7 @@ class MediaViewSet(InstagramAPIView, viewsets.GenericViewSet):
         return Response(CommentSerializer(feeds.media_comments(account, pk), many=True).data)
 
     def reading_account(self, media_id: str) -> InstagramAccount:
-        """Pick the account that reads ``media_id``, or answer 400 with code ``account_required``."""
+        """Pick the account that reads ``media_id``, or respond 400 with code ``account_required``."""
         accounts = self.accounts()
         requested = self.request.query_params.get("account")
         if requested is not None:
