@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import responses
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
 from django_instagram import resolution
@@ -100,3 +101,16 @@ def sandbox(instagram_override, db):
     """Turn the in-process sandbox on: django_instagram.sandbox serves Instagram's requests."""
     instagram_override(SANDBOX=True)
     return None
+
+
+@pytest.fixture
+def site_user(db):
+    """A site user who links Instagram accounts in the flow tests."""
+    return get_user_model().objects.create_user("alice", password="pw")
+
+
+@pytest.fixture
+def logged_in(client, site_user):
+    """Django's test client, logged in as ``site_user``."""
+    client.force_login(site_user)
+    return client

@@ -6,7 +6,6 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from django_instagram import graph, services, tokens
@@ -28,17 +27,6 @@ GRAPH_SCOPES = [
 @pytest.fixture
 def graph_sandbox(sandbox, instagram_override):
     instagram_override(API="graph", SCOPES=GRAPH_SCOPES)
-
-
-@pytest.fixture
-def site_user():
-    return get_user_model().objects.create_user("bob", password="pw")
-
-
-@pytest.fixture
-def logged_in(client, site_user):
-    client.force_login(site_user)
-    return client
 
 
 def _query(url: str) -> dict[str, str]:

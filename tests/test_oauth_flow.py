@@ -13,17 +13,6 @@ from tests.conftest import recorded_body
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def site_user():
-    return get_user_model().objects.create_user("alice", password="pw")
-
-
-@pytest.fixture
-def logged_in(client, site_user):
-    client.force_login(site_user)
-    return client
-
-
 def _query(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
 

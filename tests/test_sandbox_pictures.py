@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import recorded_body
-from tests.test_oauth_flow import _allow, _callback_path, _start_login, logged_in, site_user  # noqa: F401
+from tests.test_oauth_flow import _allow, _callback_path, _start_login
 
 pytestmark = pytest.mark.django_db
 

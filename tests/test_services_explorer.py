@@ -6,7 +6,6 @@ import html
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from django_instagram.models import InstagramAccount
 from django_instagram.sandbox import tokens
@@ -35,17 +34,6 @@ GRAPH_CALLS = [
     "content_publishing_limit",
 ]
 GRAPH_SCOPES = ["instagram_business_basic", "instagram_business_manage_comments", "instagram_business_content_publish"]
-
-
-@pytest.fixture
-def site_user():
-    return get_user_model().objects.create_user("alice", password="pw")
-
-
-@pytest.fixture
-def logged_in(client, site_user):
-    client.force_login(site_user)
-    return client
 
 
 @pytest.fixture
