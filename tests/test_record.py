@@ -1,0 +1,149 @@
+"""``Record``: immutable records with named fields, stored in a tuple."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from django_instagram.client.record import Factory, Record
+from django_instagram.client.types import Image, Media, Tag
+
+
+class Point(Record):
+    x: int
+    y: int = 0
+    labels: dict[str, str] = Factory(dict)
+
+
+def test_keyword_and_positional_construction():
+    point = Point(1, y=2)
+    assert point.x == 1
+    assert point.y == 2
+    assert point.labels == {}
+
+
+def test_factory_default_is_new_per_record():
+    assert Point(1).labels is not Point(2).labels
+
+
+def test_missing_required_field_rejected():
+    with pytest.raises(TypeError, match="missing the required field 'x'"):
+        Point(y=2)
+
+
+def test_unknown_field_rejected():
+    with pytest.raises(TypeError, match="unexpected field 'z'; fields: x, y, labels"):
+        Point(1, z=3)
+
+
+def test_field_given_twice_rejected():
+    with pytest.raises(TypeError, match="two values for field 'x'"):
+        Point(1, x=2)
+
+
+def test_too_many_values_rejected():
+    with pytest.raises(TypeError, match="takes 3 fields, but 4 values were given"):
+        Point(1, 2, {}, 4)
+
+
+def test_required_field_after_default_rejected():
+    with pytest.raises(TypeError, match="required field 'b' follows a field with a default"):
+        class Broken(Record):
+            a: int = 0
+            b: int
+
+
+def test_assignment_rejected():
+    point = Point(1)
+    with pytest.raises(AttributeError, match=r"Point is immutable: use \.replace\(x=\.\.\.\)"):
+        point.x = 2
+    with pytest.raises(AttributeError):
+        del point.x
+    with pytest.raises(AttributeError):
+        point.other = 1
+
+
+def test_replace_returns_changed_copy():
+    point = Point(1, 2)
+    moved = point.replace(y=5)
+    assert moved == Point(1, 5)
+    assert point.y == 2
+
+
+def test_replace_unknown_field_rejected():
+    with pytest.raises(TypeError, match="unexpected field 'z'"):
+        Point(1).replace(z=1)
+
+
+def test_as_dict():
+    assert Point(1, 2).as_dict() == {"x": 1, "y": 2, "labels": {}}
+
+
+def test_equality_needs_same_type():
+    assert Image("u", 1, 2) == Image("u", 1, 2)
+    assert Image("u", 1, 2) != Image("u", 1, 3)
+    assert Image("u", 1, 2) != ("u", 1, 2)
+    assert Tag("a", 1) != Point(1, 1)  # noqa: PLR0124
+
+
+def test_hash_of_hashable_record():
+    assert hash(Image("u", 1, 2)) == hash(Image("u", 1, 2))
+    assert len({Image("u", 1, 2), Image("u", 1, 2)}) == 1
+
+
+def test_not_a_sequence():
+    image = Image("u", 1, 2)
+    with pytest.raises(TypeError, match="Image is not iterable"):
+        list(image)
+    with pytest.raises(TypeError, match="has no len"):
+        len(image)
+    with pytest.raises(TypeError, match="not subscriptable"):
+        image[0]
+    with pytest.raises(TypeError, match="not a sequence"):
+        "u" in image  # noqa: B015
+    with pytest.raises(TypeError):
+        image < Image("v")  # noqa: B015
+    with pytest.raises(TypeError):
+        image + image  # noqa: B018
+
+
+def test_record_is_truthy():
+    assert bool(Tag("")) is True
+
+
+def test_repr_names_fields():
+    assert repr(Image("u", 1, 2)) == "Image(url='u', width=1, height=2)"
+
+
+def test_repr_skips_hidden_fields():
+    class Secret(Record, hidden=("token",)):
+        token: str
+        user_id: str | None = None
+
+    assert repr(Secret("IGAAsecret", "42")) == "Secret(user_id='42')"
+
+
+def test_pickle_round_trip_keeps_type():
+    loaded = pickle.loads(pickle.dumps(Point(1, 2, {"a": "b"})))
+    assert loaded == Point(1, 2, {"a": "b"})
+    assert type(loaded) is Point
+
+
+def test_make_builds_without_checks():
+    media = Media._make(("1", "video") + (None,) * 16)
+    assert media.id == "1"
+    assert media.type == "video"
+
+
+def test_fields_in_declaration_order():
+    assert Image._fields == ("url", "width", "height")
+    assert Media._fields[:4] == ("id", "type", "link", "created_time")
+
+
+def test_template_reads_fields_by_name():
+    from django.template import Context, Template
+
+    image = Image("https://example.com/a.jpg", 640, 480)
+    html = Template("{{ image.url }} {{ image.width }} [{{ image.0 }}]").render(Context({"image": image}))
+    assert html == "https://example.com/a.jpg 640 []"
