@@ -17,6 +17,11 @@ from .conf import instagram_settings
 
 PREFIX = "django_instagram"
 
+#: Layout of the cached result types. Bump it when a change to ``client/types.py`` or
+#: ``client/record.py`` means values pickled before it cannot load, so the keys built after it
+#: never read them. Layout 2: results became tuple-backed records.
+RESULTS_LAYOUT = 2
+
 
 def get_cache():
     return caches[instagram_settings.CACHE_ALIAS]
@@ -38,7 +43,7 @@ def account_version(account_pk: Any) -> int:
 def account_key(account_pk: Any, name: str, params: dict | None = None) -> str:
     """Build the cache key of ``name`` (such as ``"recent_media"``) for an account and ``params``."""
     digest = hashlib.sha256(json.dumps(params or {}, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return f"{PREFIX}:account:{account_pk}:v{account_version(account_pk)}:{name}:{digest}"
+    return f"{PREFIX}:account:{account_pk}:v{account_version(account_pk)}:r{RESULTS_LAYOUT}:{name}:{digest}"
 
 
 def invalidate_account(account_pk: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import pytest
 import requests
@@ -244,12 +243,11 @@ def test_media_rejects_other_values():
 
 def hostile_media() -> Media:
     media = recorded_media()
-    return replace(
-        media,
+    return media.replace(
         link="javascript:alert(1)",
         caption=Comment(id=None, text='<script>alert("x")</script> "quoted" #tag'),
         user=UserSearchResult(id="1", username='evil"name'),
-        images={"standard_resolution": replace(media.images["standard_resolution"], url="javascript:alert(2)"),
+        images={"standard_resolution": media.images["standard_resolution"].replace(url="javascript:alert(2)"),
                 "low_resolution": media.images["low_resolution"]},
     )
 

@@ -1,56 +1,48 @@
-"""Result types survive pickling (the cache stores them), in the current and the earlier format."""
+"""Result types survive pickling (the cache stores them) and copying."""
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import io
+import copy
 import pickle
 
 import pytest
 
 from django_instagram.client import types
+from django_instagram.client.record import Record
 from tests.conftest import recorded_body
 
 RESULT_TYPES = [
     value for value in vars(types).values()
-    if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == types.__name__
+    if isinstance(value, type) and issubclass(value, Record) and value.__module__ == types.__name__
 ]
-
-
-class _SetstatePickler(pickle.Pickler):
-    """Pickle dataclasses the way ``dataclass(slots=True)`` does by default: ``__new__`` then ``__setstate__``."""
-
-    def reducer_override(self, obj):
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            return copyreg.__newobj__, (type(obj),), obj.__getstate__()
-        return NotImplemented
-
-
-def dumps_setstate(value) -> bytes:
-    buffer = io.BytesIO()
-    _SetstatePickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
 
 
 def recorded_media() -> list[types.Media]:
     return [types.Media.from_v1(item) for item in recorded_body("user_recent_media_self_with_pagination")["data"]]
 
 
-def test_every_type_pickles_by_constructor():
-    assert len(RESULT_TYPES) >= 13
-    for result_type in RESULT_TYPES:
-        assert "__reduce__" in vars(result_type), result_type.__name__
+def test_every_result_type_is_record():
+    names = sorted(result_type.__name__ for result_type in RESULT_TYPES)
+    assert names == [
+        "AccessToken", "Comment", "ContainerStatus", "Counts", "Image", "Location", "Media", "PublishingLimit",
+        "Relationship", "Tag", "User", "UserInPhoto", "UserSearchResult",
+    ]
 
 
 def test_media_page_round_trip():
     media = recorded_media()
-    assert pickle.loads(pickle.dumps(media, pickle.HIGHEST_PROTOCOL)) == media
+    loaded = pickle.loads(pickle.dumps(media, pickle.HIGHEST_PROTOCOL))
+    assert loaded == media
+    assert type(loaded[0]) is types.Media
+    assert loaded[0].images["standard_resolution"].url == media[0].images["standard_resolution"].url
+    assert loaded[0].caption.from_user.username == "user_6a7e98de"
 
 
-def test_earlier_format_still_loads():
+def test_media_page_deep_copy():
     media = recorded_media()
-    assert pickle.loads(dumps_setstate(media)) == media
+    copied = copy.deepcopy(media)
+    assert copied == media
+    assert copied[0].images is not media[0].images
 
 
 @pytest.mark.parametrize("value", [
@@ -59,4 +51,6 @@ def test_earlier_format_still_loads():
     types.Relationship.from_v1({"incoming_status": "none", "outgoing_status": "follows"}),
 ])
 def test_other_types_round_trip(value):
-    assert pickle.loads(pickle.dumps(value)) == value
+    loaded = pickle.loads(pickle.dumps(value))
+    assert loaded == value
+    assert type(loaded) is type(value)

@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 
+_UTC = timezone.utc
+
+
 def as_dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
@@ -23,6 +26,8 @@ def as_list(value: Any) -> list:
 
 def as_str(value: Any) -> str | None:
     """Read an id or text: strings stay, integers become their decimal form."""
+    if type(value) is str:  # the common case first: this runs for most fields of every media
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str):
@@ -41,6 +46,8 @@ def as_text(value: Any) -> str:
 
 def as_int(value: Any) -> int | None:
     """Read a count: ``27``, ``38925656.0`` and ``"42"`` all become ints."""
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -76,6 +83,10 @@ def as_bool(value: Any) -> bool | None:
 
 def as_epoch_datetime(value: Any) -> datetime | None:
     """Read a v1 ``created_time`` (epoch seconds, usually a string) as an aware UTC datetime."""
+    if type(value) is str and len(value) < 12 and value.isascii() and value.isdigit():
+        # Whole seconds, as Instagram sends them: skip the float round trip. A positional tz
+        # argument is also faster than tz=, by about 0.2 µs per call (CPython 3.11).
+        return datetime.fromtimestamp(int(value), _UTC)
     seconds = as_float(value)
     if seconds is None:
         return None

@@ -1,35 +1,24 @@
 """Typed results of Instagram calls, shared by the v1 and the Graph API.
 
-Each type is a frozen dataclass with ``from_v1`` (and, where the Graph API has the object,
-``from_graph``) constructors that accept dicts lacking keys, carrying nulls or extra keys.
-A constructor raises ``UnexpectedResponseError`` only when the value is not an object at all.
+Each type is a ``Record`` (an immutable record stored in a tuple, see ``record.py``) with
+``from_v1`` (and, where the Graph API has the object, ``from_graph``) constructors that accept
+dicts lacking keys, carrying nulls or extra keys. A constructor raises
+``UnexpectedResponseError`` only when the value is not an object at all.
+
+The constructors build records positionally with ``_make``, one value per field in declaration
+order, because a page of media builds about ten records per media and keyword construction
+would cost more than decoding the JSON.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import coerce
+from .coerce import as_bool, as_epoch_datetime, as_float, as_int, as_str, as_text
 from .errors import InstagramTransportError
-
-
-def _pickled_as_constructor_call(cls):
-    """Pickle instances of a frozen slots dataclass as ``cls(*field values)``.
-
-    The ``__setstate__`` that ``dataclass(slots=True)`` adds sets each field in a Python loop, and
-    loading a cached page of 20 ``Media`` that way took 2.4 times as long as calling the
-    constructor (``pickle.loads``, Python 3.11). Values pickled the old way still load through
-    that ``__setstate__``.
-    """
-    names = tuple(item.name for item in fields(cls))
-
-    def __reduce__(self):
-        return (type(self), tuple(getattr(self, name) for name in names))
-
-    cls.__reduce__ = __reduce__
-    return cls
+from .record import Factory, Record
 
 
 class UnexpectedResponseError(InstagramTransportError):
@@ -53,9 +42,7 @@ def mask_token(token: str | None) -> str:
     return f"…{token[-4:]}"
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(Record):
     """One rendition of a picture or video."""
 
     url: str
@@ -64,25 +51,32 @@ class Image:
 
     @classmethod
     def from_v1(cls, data: Any) -> Image | None:
-        data = coerce.as_dict(data)
-        url = coerce.as_str(data.get("url"))
+        if not isinstance(data, dict):
+            return None
+        url = as_str(data.get("url"))
         if not url:
             return None
-        return cls(url, coerce.as_int(data.get("width")), coerce.as_int(data.get("height")))
+        return cls._make((url, as_int(data.get("width")), as_int(data.get("height"))))
 
 
 def _renditions(data: Any) -> dict[str, Image]:
+    """Read v1 ``images`` or ``videos``; the loop builds each ``Image`` as ``Image.from_v1`` does."""
+    if not isinstance(data, dict):
+        return {}
     renditions = {}
-    for name, value in coerce.as_dict(data).items():
-        image = Image.from_v1(value)
-        if image is not None:
-            renditions[str(name)] = image
+    for name, value in data.items():
+        if not isinstance(value, dict):
+            continue
+        url = as_str(value.get("url"))
+        if url:
+            renditions[name] = _make_image((url, as_int(value.get("width")), as_int(value.get("height"))))
     return renditions
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class Location:
+_make_image = Image._make
+
+
+class Location(Record):
     """A place. ``id`` is a string even where Instagram sent an integer."""
 
     id: str | None
@@ -93,17 +87,15 @@ class Location:
     @classmethod
     def from_v1(cls, data: Any) -> Location:
         data = _require_object(data, "location")
-        return cls(
-            id=coerce.as_str(data.get("id")),
-            name=coerce.as_text(data.get("name")),
-            latitude=coerce.as_float(data.get("latitude")),
-            longitude=coerce.as_float(data.get("longitude")),
-        )
+        return cls._make((
+            as_str(data.get("id")),
+            as_text(data.get("name")),
+            as_float(data.get("latitude")),
+            as_float(data.get("longitude")),
+        ))
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(Record):
     """A hashtag and the number of media that carry it."""
 
     name: str
@@ -115,9 +107,7 @@ class Tag:
         return cls(coerce.as_text(data.get("name")), coerce.as_int(data.get("media_count")))
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class UserSearchResult:
+class UserSearchResult(Record):
     """The short form of a user that lists, likes, comments and media carry."""
 
     id: str | None
@@ -128,25 +118,21 @@ class UserSearchResult:
     @classmethod
     def from_v1(cls, data: Any) -> UserSearchResult:
         data = _require_object(data, "user")
-        return cls(
-            id=coerce.as_str(data.get("id")),
-            username=coerce.as_text(data.get("username")),
-            full_name=coerce.as_text(data.get("full_name")),
-            profile_picture=coerce.as_str(data.get("profile_picture")),
-        )
+        return cls._make((
+            as_str(data.get("id")),
+            as_text(data.get("username")),
+            as_text(data.get("full_name")),
+            as_str(data.get("profile_picture")),
+        ))
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(Record):
     media: int | None = None
     follows: int | None = None
     followed_by: int | None = None
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class User:
+class User(Record):
     """A full user profile.
 
     For the Graph API, ``id`` is the Instagram account id (``user_id``, the one webhooks use)
@@ -159,7 +145,7 @@ class User:
     profile_picture: str | None = None
     bio: str = ""
     website: str = ""
-    counts: Counts = field(default_factory=Counts)
+    counts: Counts = Factory(Counts)
     account_type: str | None = None
     app_scoped_id: str | None = None
 
@@ -207,9 +193,7 @@ class User:
         return UserSearchResult(self.id, self.username, self.full_name, self.profile_picture)
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(Record):
     """A comment, or the caption of a media (v1 sends captions as comments)."""
 
     id: str | None
@@ -224,12 +208,15 @@ class Comment:
     def from_v1(cls, data: Any) -> Comment:
         data = _require_object(data, "comment")
         author = data.get("from")
-        return cls(
-            id=coerce.as_str(data.get("id")),
-            text=coerce.as_text(data.get("text")),
-            created_time=coerce.as_epoch_datetime(data.get("created_time")),
-            from_user=UserSearchResult.from_v1(author) if isinstance(author, dict) else None,
-        )
+        return cls._make((
+            as_str(data.get("id")),
+            as_text(data.get("text")),
+            as_epoch_datetime(data.get("created_time")),
+            UserSearchResult.from_v1(author) if isinstance(author, dict) else None,
+            None,  # like_count: v1 comments have none
+            None,  # hidden
+            (),  # replies
+        ))
 
     @classmethod
     def from_graph(cls, data: Any) -> Comment:
@@ -251,28 +238,31 @@ class Comment:
         )
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class UserInPhoto:
+class UserInPhoto(Record):
     user: UserSearchResult
     x: float | None = None
     y: float | None = None
 
 
+def _is_list(value: Any) -> bool:
+    return bool(value) and isinstance(value, list)
+
+
 def _users_in_photo(value: Any) -> tuple[UserInPhoto, ...]:
+    if not value or not isinstance(value, list):
+        return ()
     tagged = []
-    for entry in coerce.as_list(value):
-        entry = coerce.as_dict(entry)
-        user = entry.get("user")
+    for entry in value:
+        user = entry.get("user") if isinstance(entry, dict) else None
         if not isinstance(user, dict):
             continue
         position = coerce.as_dict(entry.get("position"))
         tagged.append(
-            UserInPhoto(
+            UserInPhoto._make((
                 UserSearchResult.from_v1(user),
-                coerce.as_float(position.get("x")),
-                coerce.as_float(position.get("y")),
-            )
+                as_float(position.get("x")),
+                as_float(position.get("y")),
+            ))
         )
     return tuple(tagged)
 
@@ -280,9 +270,7 @@ def _users_in_photo(value: Any) -> tuple[UserInPhoto, ...]:
 _GRAPH_MEDIA_TYPES = {"IMAGE": "image", "VIDEO": "video", "CAROUSEL_ALBUM": "carousel"}
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class Media:
+class Media(Record):
     """A picture, video or carousel, from either API.
 
     ``images`` and ``videos`` map rendition names (``standard_resolution``, ``low_resolution``,
@@ -296,8 +284,8 @@ class Media:
     created_time: datetime | None = None
     caption: Comment | None = None
     user: UserSearchResult | None = None
-    images: dict[str, Image] = field(default_factory=dict)
-    videos: dict[str, Image] = field(default_factory=dict)
+    images: dict[str, Image] = Factory(dict)
+    videos: dict[str, Image] = Factory(dict)
     carousel_media: tuple[Media, ...] = ()
     tags: tuple[str, ...] = ()
     likes_count: int | None = None
@@ -345,28 +333,30 @@ class Media:
         caption = data.get("caption")
         user = data.get("user")
         location = data.get("location")
-        return cls(
-            id=coerce.as_str(data.get("id")),
-            type=coerce.as_str(data.get("type")) or "image",
-            link=coerce.as_str(data.get("link")),
-            created_time=coerce.as_epoch_datetime(data.get("created_time")),
-            caption=Comment.from_v1(caption) if isinstance(caption, dict) else None,
-            user=UserSearchResult.from_v1(user) if isinstance(user, dict) else None,
-            images=_renditions(data.get("images")),
-            videos=_renditions(data.get("videos")),
-            carousel_media=tuple(
-                cls.from_v1(child)
-                for child in coerce.as_list(data.get("carousel_media"))
-                if isinstance(child, dict)
-            ),
-            tags=tuple(tag for tag in coerce.as_list(data.get("tags")) if isinstance(tag, str)),
-            likes_count=coerce.as_int(coerce.as_dict(data.get("likes")).get("count")),
-            comments_count=coerce.as_int(coerce.as_dict(data.get("comments")).get("count")),
-            location=Location.from_v1(location) if isinstance(location, dict) else None,
-            users_in_photo=_users_in_photo(data.get("users_in_photo")),
-            filter=coerce.as_str(data.get("filter")),
-            user_has_liked=coerce.as_bool(data.get("user_has_liked")),
-        )
+        carousel = data.get("carousel_media")
+        tags = data.get("tags")
+        likes = data.get("likes")
+        comments = data.get("comments")
+        return cls._make((
+            as_str(data.get("id")),
+            as_str(data.get("type")) or "image",
+            as_str(data.get("link")),
+            as_epoch_datetime(data.get("created_time")),
+            Comment.from_v1(caption) if isinstance(caption, dict) else None,
+            UserSearchResult.from_v1(user) if isinstance(user, dict) else None,
+            _renditions(data.get("images")),
+            _renditions(data.get("videos")),
+            tuple(cls.from_v1(child) for child in carousel if isinstance(child, dict)) if _is_list(carousel) else (),
+            tuple(tag for tag in tags if isinstance(tag, str)) if _is_list(tags) else (),
+            as_int(likes.get("count")) if isinstance(likes, dict) else None,
+            as_int(comments.get("count")) if isinstance(comments, dict) else None,
+            Location.from_v1(location) if isinstance(location, dict) else None,
+            _users_in_photo(data.get("users_in_photo")),
+            as_str(data.get("filter")),
+            as_bool(data.get("user_has_liked")),
+            None,  # shortcode: Graph only
+            None,  # media_product_type: Graph only
+        ))
 
     @classmethod
     def from_graph(cls, data: Any) -> Media:
@@ -413,9 +403,7 @@ class Media:
         )
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class Relationship:
+class Relationship(Record):
     incoming_status: str = "none"
     outgoing_status: str = "none"
     target_user_is_private: bool | None = None
@@ -430,15 +418,13 @@ class Relationship:
         )
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class AccessToken:
+class AccessToken(Record, hidden=("access_token",)):
     """The result of a code exchange, long-lived exchange or refresh.
 
     ``repr()`` masks the token; read ``access_token`` to use it.
     """
 
-    access_token: str = field(repr=False)
+    access_token: str
     user: User | None = None
     user_id: str | None = None
     permissions: tuple[str, ...] = ()
@@ -492,9 +478,7 @@ class AccessToken:
         )
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class ContainerStatus:
+class ContainerStatus(Record):
     """The state of a Graph publishing container.
 
     ``status_code`` is one of ``IN_PROGRESS``, ``FINISHED``, ``PUBLISHED``, ``ERROR`` or ``EXPIRED``
@@ -516,9 +500,7 @@ class ContainerStatus:
         )
 
 
-@_pickled_as_constructor_call
-@dataclass(frozen=True, slots=True)
-class PublishingLimit:
+class PublishingLimit(Record):
     """How many posts the account published through the API in the rolling window.
 
     ``quota_total`` and ``quota_duration`` (seconds) come from Instagram's ``config``; Meta's

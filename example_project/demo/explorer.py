@@ -1,14 +1,17 @@
 """The API explorer: every call of ``django_instagram.services`` as a form, run with the user's account.
 
 Each call lists its parameters. A submitted form runs the call with the chosen linked account as
-``token=`` and shows the typed result (``pprint`` of the dataclasses) or the error. The page runs
+``token=`` and shows the typed result (pretty-printed records) or the error. The page runs
 calls only while ``INSTAGRAM["SANDBOX"]`` is on, so it never sends a request to Instagram itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import pprint
+import types
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from django_instagram import services
 from django_instagram.client.errors import InstagramError
+from django_instagram.client.record import Record
 from django_instagram.conf import instagram_settings
 from django_instagram.models import InstagramAccount
 
@@ -204,7 +208,28 @@ def run_call(call: ExplorerCall, data, account: InstagramAccount | None) -> Any:
 
 
 def _format_result(value: Any) -> str:
-    return pprint.pformat(value, width=110, sort_dicts=False)
+    return pprint.pformat(_printable(value), width=110, sort_dicts=False)
+
+
+def _printable(value: Any) -> Any:
+    """Convert records and dataclasses into namespaces, which ``pprint`` wraps field by field."""
+    if isinstance(value, Record):
+        shown = {name: _printable(item) for name, item in value.as_dict().items() if name not in value._hidden}
+        return _namespace_type(type(value).__name__)(**shown)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        shown = {field.name: _printable(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return _namespace_type(type(value).__name__)(**shown)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_printable(item) for item in value)
+    return value
+
+
+@functools.lru_cache(maxsize=None)
+def _namespace_type(name: str) -> type:
+    """Return a ``SimpleNamespace`` subclass called ``name``, so ``pprint`` shows the result's type."""
+    return type(name, (types.SimpleNamespace,), {})
 
 
 def _accounts(request: HttpRequest) -> list[InstagramAccount]:
