@@ -169,6 +169,10 @@ def record_rate_limit(credential: Any, error: RateLimitError) -> float:
 def blocked_seconds(scope: str) -> float | None:
     """Return the seconds left until ``scope`` may send requests again, or ``None`` when not blocked."""
     until = _cache_call(lambda: get_cache().get(_key(scope, "blocked_until")))
+    return _seconds_until(until)
+
+
+def _seconds_until(until: Any) -> float | None:
     if until is None:
         return None
     remaining = float(until) - _now()
@@ -181,9 +185,15 @@ def usage_percent(scope: str) -> int | None:
 
 
 def check_budget(credential: Any, call: str = "") -> None:
-    """Raise ``RateLimitError`` without sending anything while the app or account is blocked."""
-    for scope in _scopes(credential):
-        seconds = blocked_seconds(scope)
+    """Raise ``RateLimitError`` without sending anything while the app or account is blocked.
+
+    Both scopes are read with one ``get_many``: one round trip to a shared cache per call.
+    """
+    scopes = _scopes(credential)
+    keys = [_key(scope, "blocked_until") for scope in scopes]
+    blocked_until = _cache_call(lambda: get_cache().get_many(keys), default={})
+    for scope, key in zip(scopes, keys):
+        seconds = _seconds_until(blocked_until.get(key))
         if seconds is None:
             continue
         logger.info("Not sending %s for %s: rate-limited for %.0f s more.", call or "a call", _label(scope), seconds)
