@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from .client.legacy import LegacyClient
+from .client.session import InstagramSession
 from .client.transport import NO_RETRIES, RetryPolicy, Transport
 from .client.types import mask_token
 from .conf import instagram_settings
@@ -91,9 +92,11 @@ def resolve(token: Any) -> Credential:
     if isinstance(token, str):
         if not token.strip():
             raise ValueError("token is an empty string; pass an access token, an account, a user or GLOBAL.")
-        if any(character.isspace() or not character.isprintable() for character in token):
+        if " " in token or not token.isprintable():
             # Instagram's tokens are printable and have no spaces; a pasted line break would
-            # otherwise fail deep in requests as an invalid header.
+            # otherwise fail deep in requests as an invalid header. Every whitespace character
+            # other than " " is a Unicode separator or control character, so isprintable()
+            # rejects it.
             raise ValueError(
                 "token contains whitespace or control characters; pass the access token exactly as "
                 "Instagram issued it, without quotes or line breaks."
@@ -175,7 +178,7 @@ def _session() -> requests.Session:
     if sessions is None:
         sessions = _local.sessions = {}
     if sandbox not in sessions:
-        session = requests.Session()
+        session = InstagramSession()
         if sandbox:
             from .sandbox.adapter import mount_sandbox
 

@@ -23,6 +23,7 @@ from .. import __version__
 from .envelopes import require_json, retry_after_seconds
 from .errors import InstagramAPIError, InstagramError, InstagramTransportError, RateLimitError
 from .redaction import install_log_filters, redact_url
+from .session import InstagramSession
 from .usage import RateLimitUsage
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class Transport:
         user_agent: str = USER_AGENT,
     ) -> None:
         self.timeout = timeout
-        self.session = session or requests.Session()
+        self.session = session or InstagramSession()
         self.retry = retry
         self.sleep = sleep if sleep is not None else _sleep
         self.user_agent = user_agent
@@ -155,7 +156,8 @@ class Transport:
     def _send_once(self, method, url, read_error, params, data, headers) -> ApiResponse:
         request_headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
         request_headers.update(headers or {})
-        logger.debug("Instagram request started: %s %s", method, redact_url(url))
+        if logger.isEnabledFor(logging.DEBUG):  # redact_url runs two regexes: skip it when not logged
+            logger.debug("Instagram request started: %s %s", method, redact_url(url))
         try:
             response = self.session.request(
                 method, url, params=params, data=data, headers=request_headers, timeout=self.timeout
@@ -177,7 +179,8 @@ class Transport:
         headers = dict(response.headers)
         usage = RateLimitUsage.from_headers(headers)
         self.last_usage = usage
-        logger.debug("Instagram returned HTTP %d for %s", response.status_code, redact_url(response.url or ""))
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("Instagram returned HTTP %d for %s", response.status_code, redact_url(response.url or ""))
         try:
             body = require_json(response.status_code, response.text, headers.get("Content-Type", ""))
         except InstagramTransportError as error:
