@@ -117,13 +117,20 @@ class UserSearchResult(Record):
 
     @classmethod
     def from_v1(cls, data: Any) -> UserSearchResult:
-        data = _require_object(data, "user")
-        return cls._make((
-            as_str(data.get("id")),
-            as_text(data.get("username")),
-            as_text(data.get("full_name")),
-            as_str(data.get("profile_picture")),
-        ))
+        return _user_v1(_require_object(data, "user"))
+
+
+def _user_v1(data: dict) -> UserSearchResult:
+    """Build a ``UserSearchResult`` from a v1 user object already known to be a dict."""
+    return _make_user((
+        as_str(data.get("id")),
+        as_text(data.get("username")),
+        as_text(data.get("full_name")),
+        as_str(data.get("profile_picture")),
+    ))
+
+
+_make_user = UserSearchResult._make
 
 
 class Counts(Record):
@@ -206,17 +213,7 @@ class Comment(Record):
 
     @classmethod
     def from_v1(cls, data: Any) -> Comment:
-        data = _require_object(data, "comment")
-        author = data.get("from")
-        return cls._make((
-            as_str(data.get("id")),
-            as_text(data.get("text")),
-            as_epoch_datetime(data.get("created_time")),
-            UserSearchResult.from_v1(author) if isinstance(author, dict) else None,
-            None,  # like_count: v1 comments have none
-            None,  # hidden
-            (),  # replies
-        ))
+        return _comment_v1(_require_object(data, "comment"))
 
     @classmethod
     def from_graph(cls, data: Any) -> Comment:
@@ -236,6 +233,23 @@ class Comment(Record):
             hidden=coerce.as_bool(data.get("hidden")),
             replies=tuple(cls.from_graph(reply) for reply in replies if isinstance(reply, dict)),
         )
+
+
+def _comment_v1(data: dict) -> Comment:
+    """Build a ``Comment`` from a v1 comment object already known to be a dict."""
+    author = data.get("from")
+    return _make_comment((
+        as_str(data.get("id")),
+        as_text(data.get("text")),
+        as_epoch_datetime(data.get("created_time")),
+        _user_v1(author) if isinstance(author, dict) else None,
+        None,  # like_count: v1 comments have none
+        None,  # hidden
+        (),  # replies
+    ))
+
+
+_make_comment = Comment._make
 
 
 class UserInPhoto(Record):
@@ -259,7 +273,7 @@ def _users_in_photo(value: Any) -> tuple[UserInPhoto, ...]:
         position = coerce.as_dict(entry.get("position"))
         tagged.append(
             UserInPhoto._make((
-                UserSearchResult.from_v1(user),
+                _user_v1(user),
                 as_float(position.get("x")),
                 as_float(position.get("y")),
             ))
@@ -342,8 +356,8 @@ class Media(Record):
             as_str(data.get("type")) or "image",
             as_str(data.get("link")),
             as_epoch_datetime(data.get("created_time")),
-            Comment.from_v1(caption) if isinstance(caption, dict) else None,
-            UserSearchResult.from_v1(user) if isinstance(user, dict) else None,
+            _comment_v1(caption) if isinstance(caption, dict) else None,
+            _user_v1(user) if isinstance(user, dict) else None,
             _renditions(data.get("images")),
             _renditions(data.get("videos")),
             tuple(cls.from_v1(child) for child in carousel if isinstance(child, dict)) if _is_list(carousel) else (),
