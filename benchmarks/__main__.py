@@ -25,6 +25,8 @@ FULL = {
     "parsing": {"sizes": (1_000, 10_000), "rounds": 7},
 }
 
+BENCHMARKS = ("calls", "pagination", "rendering", "admin_rest", "refresh", "parsing")
+
 QUICK = {
     "calls": {"rounds": 3, "repeat": 2},
     "pagination": {"sizes": (100, 300), "rounds": 2},
@@ -41,6 +43,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--output", type=Path, default=PROJECT_ROOT / "benchmarks",
         help="Directory to write RESULTS.md, results.json and chart.svg to (default: benchmarks/).",
+    )
+    parser.add_argument(
+        "--only", action="append", choices=BENCHMARKS, metavar="NAME",
+        help=f"Run only this benchmark (repeatable): {', '.join(BENCHMARKS)}. The report then lists only these.",
     )
     return parser.parse_args(argv)
 
@@ -75,7 +81,7 @@ def teardown_django(configured_name: str | None) -> None:
     connection.creation.destroy_test_db(configured_name, verbosity=0)
 
 
-def run_all(sizes: dict) -> tuple[dict[str, str], list]:
+def run_all(sizes: dict, only: list[str] | None = None) -> tuple[dict[str, str], list]:
     from . import admin_rest, calls, pagination, parsing, refresh, rendering, report
     from .server import ServerProcess
 
@@ -86,6 +92,8 @@ def run_all(sizes: dict) -> tuple[dict[str, str], list]:
             ("calls", calls, True), ("pagination", pagination, True), ("rendering", rendering, True),
             ("admin_rest", admin_rest, False), ("refresh", refresh, True), ("parsing", parsing, False),
         ):
+            if only and name not in only:
+                continue
             print(f"Running {name}...", flush=True)
             arguments_of_run = sizes[name]
             result = module.run(server, **arguments_of_run) if needs_server else module.run(**arguments_of_run)
@@ -100,7 +108,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="django-instagram-bench-") as directory:
         configured_name = setup_django(Path(directory) / "benchmarks.sqlite3")
         try:
-            machine_info, results = run_all(sizes)
+            machine_info, results = run_all(sizes, arguments.only)
         finally:
             teardown_django(configured_name)
         from . import report
