@@ -59,6 +59,38 @@ def test_carousel_children():
     assert media.created_time == datetime(2017, 4, 18, 10, 40, 24, tzinfo=timezone.utc)
 
 
+def test_caption_shares_owner_and_time():
+    media = Media.from_v1(recorded_body("user_recent_media_self_with_pagination")["data"][0])
+
+    assert media.caption.from_user is media.user
+    assert media.caption.created_time is media.created_time
+    assert media.caption.from_user.username == "user_6a7e98de"
+    assert media.caption.created_time == datetime(2016, 7, 27, 2, 40, 58, tzinfo=timezone.utc)
+
+
+def test_caption_by_other_user():
+    item = dict(recorded_body("user_recent_media_self_with_pagination")["data"][0])
+    item["caption"] = {
+        **item["caption"],
+        "from": {"id": "99", "username": "someone_else"},
+        "created_time": "1469590000",
+    }
+    media = Media.from_v1(item)
+
+    assert media.caption.from_user.username == "someone_else"
+    assert media.caption.from_user.id == "99"
+    assert media.user.username == "user_6a7e98de"
+    assert media.caption.created_time == datetime(2016, 7, 27, 3, 26, 40, tzinfo=timezone.utc)
+    assert media.created_time == datetime(2016, 7, 27, 2, 40, 58, tzinfo=timezone.utc)
+
+
+def test_caption_without_author():
+    media = Media.from_v1({"id": "1", "user": {"id": "2"}, "caption": {"text": "hi", "from": None}})
+
+    assert media.caption.from_user is None
+    assert media.user.id == "2"
+
+
 def test_media_empty_object():
     media = Media.from_v1({})
 

@@ -252,6 +252,36 @@ def _comment_v1(data: dict) -> Comment:
 _make_comment = Comment._make
 
 
+def _caption_v1(caption: dict, media: dict, owner: UserSearchResult | None, created_time: datetime | None) -> Comment:
+    """Build a media's caption, sharing the media's owner and time records where the caption repeats them.
+
+    A v1 caption is written by the owner when the media is posted, so ``from`` usually equals the
+    media's ``user`` and the two ``created_time`` strings are equal (in every caption of the
+    recorded pages). Sharing saves building them again and keeps pickled pages smaller.
+    """
+    author = caption.get("from")
+    if not isinstance(author, dict):
+        from_user = None
+    elif owner is not None and author == media.get("user"):
+        from_user = owner
+    else:
+        from_user = _user_v1(author)
+
+    raw_time = caption.get("created_time")
+    if raw_time != media.get("created_time"):
+        created_time = as_epoch_datetime(raw_time)
+
+    return _make_comment((
+        as_str(caption.get("id")),
+        as_text(caption.get("text")),
+        created_time,
+        from_user,
+        None,  # like_count: v1 comments have none
+        None,  # hidden
+        (),  # replies
+    ))
+
+
 class UserInPhoto(Record):
     user: UserSearchResult
     x: float | None = None
@@ -346,6 +376,8 @@ class Media(Record):
         data = _require_object(data, "media")
         caption = data.get("caption")
         user = data.get("user")
+        owner = _user_v1(user) if isinstance(user, dict) else None
+        created_time = as_epoch_datetime(data.get("created_time"))
         location = data.get("location")
         carousel = data.get("carousel_media")
         tags = data.get("tags")
@@ -355,9 +387,9 @@ class Media(Record):
             as_str(data.get("id")),
             as_str(data.get("type")) or "image",
             as_str(data.get("link")),
-            as_epoch_datetime(data.get("created_time")),
-            _comment_v1(caption) if isinstance(caption, dict) else None,
-            _user_v1(user) if isinstance(user, dict) else None,
+            created_time,
+            _caption_v1(caption, data, owner, created_time) if isinstance(caption, dict) else None,
+            owner,
             _renditions(data.get("images")),
             _renditions(data.get("videos")),
             tuple(cls.from_v1(child) for child in carousel if isinstance(child, dict)) if _is_list(carousel) else (),
