@@ -2,11 +2,10 @@
 
 After each call, the usage Instagram reported in the response headers is stored as a percentage
 for the app (Graph ``X-App-Usage``) and for the account (Graph ``X-Business-Use-Case-Usage``,
-v1 ``X-Ratelimit-Limit`` and ``X-Ratelimit-Remaining``), unless the cache already holds that
-percentage. Each call thus costs one cache read and, when the usage changed, one write. v1
-calls made with the app's ``client_id`` count against the app. After a ``RateLimitError``, the
-account (or the app, for Graph's app-level code 4 and for ``client_id`` calls) is blocked until
-``retry_after`` has passed. While it is blocked, ``check_budget`` raises ``RateLimitError`` without sending anything.
+v1 ``X-Ratelimit-Limit`` and ``X-Ratelimit-Remaining``). v1 calls made with the app's
+``client_id`` count against the app. After a ``RateLimitError``, the account (or the app, for
+Graph's app-level code 4 and for ``client_id`` calls) is blocked until ``retry_after`` has
+passed. While it is blocked, ``check_budget`` raises ``RateLimitError`` without sending anything.
 
 Nothing here sleeps. Background work (token refresh, cache warming) calls ``budget_exhausted``
 before each step and stops when it returns a message. A web request gets the error at once.
@@ -139,19 +138,12 @@ def split_usage(usage: RateLimitUsage, credential: Any) -> dict[str, int]:
     return percentages
 
 
-def record_usage(credential: Any, usage: RateLimitUsage, readings: dict[str, Any] | None = None) -> None:
-    """Store the usage of one response so every process reads the same budget.
-
-    ``readings`` is what ``check_budget`` returned before the call. A percentage equal to the one
-    read there is not written again, so most calls cost the cache no write.
-    """
+def record_usage(credential: Any, usage: RateLimitUsage) -> None:
+    """Store the usage of one response so every process reads the same budget."""
     if usage.is_empty:
         return
     for scope, percent in split_usage(usage, credential).items():
-        key = _key(scope, "usage")
-        if readings is not None and readings.get(key) == percent:
-            continue
-        _cache_call(lambda: get_cache().set(key, percent, timeout=USAGE_TIMEOUT))
+        _cache_call(lambda: get_cache().set(_key(scope, "usage"), percent, timeout=USAGE_TIMEOUT))
 
 
 def record_rate_limit(credential: Any, error: RateLimitError) -> float:
@@ -192,18 +184,16 @@ def usage_percent(scope: str) -> int | None:
     return _cache_call(lambda: get_cache().get(_key(scope, "usage")))
 
 
-def check_budget(credential: Any, call: str = "") -> dict[str, Any]:
+def check_budget(credential: Any, call: str = "") -> None:
     """Raise ``RateLimitError`` without sending anything while the app or account is blocked.
 
-    Return the cache entries read (blocks and usage of the app and the account), which
-    ``record_usage`` takes after the call. One ``get_many`` reads them all: one round trip to a
-    shared cache per call.
+    Both scopes are read with one ``get_many``: one round trip to a shared cache per call.
     """
     scopes = _scopes(credential)
-    keys = [_key(scope, name) for scope in scopes for name in ("blocked_until", "usage")]
-    readings = _cache_call(lambda: get_cache().get_many(keys), default={})
-    for scope in scopes:
-        seconds = _seconds_until(readings.get(_key(scope, "blocked_until")))
+    keys = [_key(scope, "blocked_until") for scope in scopes]
+    blocked_until = _cache_call(lambda: get_cache().get_many(keys), default={})
+    for scope, key in zip(scopes, keys):
+        seconds = _seconds_until(blocked_until.get(key))
         if seconds is None:
             continue
         logger.info("Not sending %s for %s: rate-limited for %.0f s more.", call or "a call", _label(scope), seconds)
@@ -212,7 +202,6 @@ def check_budget(credential: Any, call: str = "") -> dict[str, Any]:
             % {"scope": _label(scope), "seconds": math.ceil(seconds)},
             retry_after=seconds,
         )
-    return readings
 
 
 def budget_exhausted(account: Any = None) -> str | None:

@@ -167,7 +167,7 @@ def _refresh_locked(account_id, *, now, within, dry_run) -> tuple[RefreshResult,
 def _request_refresh(account: InstagramAccount) -> AccessToken:
     """Send the refresh request within the shared rate-limit budget, and record the usage it reports."""
     credential = Credential(account.api, account.access_token, account=account)
-    readings = ratelimit.check_budget(credential, "refresh_token")
+    ratelimit.check_budget(credential, "refresh_token")
     http = transport()
     try:
         return oauth.refresh_long_lived(http, account.access_token)
@@ -175,7 +175,7 @@ def _request_refresh(account: InstagramAccount) -> AccessToken:
         ratelimit.record_rate_limit(credential, error)
         raise
     finally:
-        ratelimit.record_usage(credential, http.last_usage, readings)
+        ratelimit.record_usage(credential, http.last_usage)
 
 
 def _skip_reason(account: InstagramAccount | None, now: datetime, within: timedelta | None) -> str:

@@ -177,64 +177,6 @@ def test_empty_usage_keeps_last_reading(mock_instagram):
     assert ratelimit.usage_percent(scope) == 90
 
 
-class CountingCache:
-    """Django's cache, counting the calls that reach it."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def __getattr__(self, name):
-        operation = getattr(cache, name)
-
-        def counted(*args, **kwargs):
-            self.calls.append(name)
-            return operation(*args, **kwargs)
-
-        return counted
-
-
-def test_unchanged_usage_not_written_again(mock_instagram, monkeypatch):
-    counting = CountingCache()
-    monkeypatch.setattr(ratelimit, "get_cache", lambda: counting)
-    headers = {"X-Ratelimit-Limit": "5000", "X-Ratelimit-Remaining": "400"}
-    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers=headers)
-    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers=headers)
-    scope = ratelimit.account_scope(Credential("legacy", TOKEN))
-
-    services.user("self", TOKEN)
-    first_call = list(counting.calls)
-    services.user("self", TOKEN)
-    second_call = counting.calls[len(first_call):]
-
-    assert first_call == ["get_many", "set"]
-    assert second_call == ["get_many"]
-    assert ratelimit.usage_percent(scope) == 92
-
-
-def test_changed_usage_written(mock_instagram):
-    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers={"X-Ratelimit-Limit": "5000", "X-Ratelimit-Remaining": "400"})
-    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers={"X-Ratelimit-Limit": "5000", "X-Ratelimit-Remaining": "300"})
-    scope = ratelimit.account_scope(Credential("legacy", TOKEN))
-
-    services.user("self", TOKEN)
-    assert ratelimit.usage_percent(scope) == 92
-    services.user("self", TOKEN)
-    assert ratelimit.usage_percent(scope) == 94
-
-
-def test_expired_usage_written_again(mock_instagram):
-    headers = {"X-Ratelimit-Limit": "5000", "X-Ratelimit-Remaining": "400"}
-    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers=headers)
-    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers=headers)
-    scope = ratelimit.account_scope(Credential("legacy", TOKEN))
-
-    services.user("self", TOKEN)
-    cache.delete(f"django_instagram:ratelimit:{scope}:usage")
-    services.user("self", TOKEN)
-
-    assert ratelimit.usage_percent(scope) == 92
-
-
 # Blocks after rate-limit errors --------------------------------------------------------------
 
 

@@ -47,7 +47,7 @@ def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Calla
     if handler is None:
         other = "the legacy v1 API" if credential.api == "graph" else "the Instagram API with Instagram Login"
         raise NotSupportedError(name, _api_label(credential.api), f"It exists only in {other}.")
-    readings = ratelimit.check_budget(credential, name)
+    ratelimit.check_budget(credential, name)
     client = legacy_client() if credential.api == "legacy" else _graph_client()
     argument = credential.query if credential.api == "legacy" else credential
     try:
@@ -63,7 +63,7 @@ def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Calla
         raise
     finally:
         _usage.value = client.transport.last_usage
-        ratelimit.record_usage(credential, client.transport.last_usage, readings)
+        ratelimit.record_usage(credential, client.transport.last_usage)
 
 
 def _api_label(api: str) -> str:
