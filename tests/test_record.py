@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from datetime import datetime, timezone
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
 
 from django_instagram.client.record import Factory, Record
-from django_instagram.client.types import Image, Media, Tag
+from django_instagram.client.types import Image, Media, Tag, UserSearchResult
 
 
 class Point(Record):
@@ -94,6 +98,29 @@ def test_as_dict():
     assert Point(1, 2).as_dict() == {"x": 1, "y": 2, "labels": {}}
 
 
+def test_as_dict_converts_nested_records():
+    media = Media("1", user=UserSearchResult("9", "bob"), images={"thumbnail": Image("u", 150, 150)},
+                  carousel_media=(Media("2"),))
+
+    converted = media.as_dict()
+
+    assert converted["user"] == {"id": "9", "username": "bob", "full_name": "", "profile_picture": None}
+    assert converted["images"] == {"thumbnail": {"url": "u", "width": 150, "height": 150}}
+    assert converted["carousel_media"][0]["id"] == "2"
+    assert type(converted["carousel_media"]) is tuple
+
+
+def test_as_dict_encodes_as_json():
+    created = datetime(2016, 7, 27, 2, 40, 58, tzinfo=timezone.utc)
+    media = Media("1", created_time=created, user=UserSearchResult("9", "bob"))
+
+    response = JsonResponse(media.as_dict(), encoder=DjangoJSONEncoder)
+
+    body = json.loads(response.content)
+    assert body["user"]["username"] == "bob"
+    assert body["created_time"] == "2016-07-27T02:40:58Z"
+
+
 def test_equality_needs_same_type():
     assert Image("u", 1, 2) == Image("u", 1, 2)
     assert Image("u", 1, 2) != Image("u", 1, 3)
@@ -120,6 +147,53 @@ def test_not_a_sequence():
         image < Image("v")  # noqa: B015
     with pytest.raises(TypeError):
         image + image  # noqa: B018
+    with pytest.raises(TypeError):
+        image.index("u")
+    with pytest.raises(TypeError):
+        image.count("u")
+
+
+def test_not_ordered_against_tuples():
+    image = Image("u")
+    with pytest.raises(TypeError):
+        image < ("z",)  # noqa: B015
+    with pytest.raises(TypeError):
+        ("z",) > image  # noqa: B015
+    with pytest.raises(TypeError):
+        sorted([image, ("a",)])
+
+
+def test_not_joined_with_tuples():
+    image = Image("u")
+    with pytest.raises(TypeError):
+        ("prefix",) + image  # noqa: B018
+    with pytest.raises(TypeError):
+        sum([image], ())
+
+
+def test_no_instance_dict():
+    image = Image("u")
+    assert not hasattr(image, "__dict__")
+    with pytest.raises(AttributeError):
+        object.__setattr__(image, "extra", 1)
+
+
+def test_mutable_default_rejected():
+    with pytest.raises(TypeError, match=r"default of 'tags' is a mutable list.*use Factory\(list\)"):
+        class Broken(Record):
+            tags: list = []
+
+
+def test_subclass_adds_field():
+    class Noted(Point):
+        note: str = ""
+
+    built = Noted._make((1, 2, {}))
+    assert type(built) is Noted
+    assert built.note == ""
+    assert built.x == 1
+    assert Noted(1, note="n").note == "n"
+    assert repr(built) == "Noted(x=1, y=2, labels={}, note='')"
 
 
 def test_record_is_truthy():

@@ -8,7 +8,8 @@ about 0.15 µs, against about 2.6 µs for the ``__init__`` of an 18-field frozen
 
 A record behaves as a value, not as a sequence: it compares equal only to a record of the same
 type, cannot be iterated, indexed, sized or ordered, and rejects attribute assignment.
-``replace()`` returns a changed copy and ``as_dict()`` the fields by name.
+``replace()`` returns a changed copy and ``as_dict()`` the fields by name, with nested records as
+dicts. A subclass may add fields with defaults.
 
 Declare fields as annotations, in order, with defaults as for a dataclass. A default that must
 be a new object per record (a dict) is written ``Factory(dict)``::
@@ -52,10 +53,16 @@ def _rebuild(cls: type, values: tuple) -> Record:
     return _tuple_new(cls, values)
 
 
-class Record(tuple):
-    """An immutable record with named fields; see the module docstring."""
+class _RecordType(type):
+    """Give every record class ``__slots__ = ()``, so records stay plain tuples without a ``__dict__``."""
 
-    __slots__ = ()
+    def __new__(mcls, name: str, bases: tuple, namespace: dict[str, Any], **kwargs: Any) -> type:
+        namespace.setdefault("__slots__", ())
+        return super().__new__(mcls, name, bases, namespace, **kwargs)
+
+
+class Record(tuple, metaclass=_RecordType):
+    """An immutable record with named fields; see the module docstring."""
 
     _fields: ClassVar[tuple[str, ...]] = ()
     _defaults: ClassVar[tuple[Any, ...]] = ()
@@ -68,10 +75,12 @@ class Record(tuple):
         if len(set(fields)) != len(fields):
             raise TypeError(f"{cls.__name__} declares a field twice: {', '.join(fields)}.")
 
+        inherited = len(cls._fields)
         defaults = list(cls._defaults)
         for name in names:
             defaults.append(cls.__dict__.get(name, _MISSING))
         _check_default_order(cls.__name__, fields, defaults)
+        _check_mutable_defaults(cls.__name__, fields, defaults)
 
         cls._fields = fields
         cls._defaults = tuple(defaults)
@@ -79,6 +88,9 @@ class Record(tuple):
         for position, name in enumerate(fields):
             setattr(cls, name, _tuplegetter(position, f"The {name} field."))
         cls.__new__ = staticmethod(_constructor(cls))
+        if inherited and names:
+            # The parent's parsers pass only the parent's fields to _make: fill in the rest.
+            cls._make = classmethod(_make_with_added_defaults)
 
     #: ``cls._make(values)`` builds a record from one value per field, in declaration order,
     #: without checks. It is ``tuple.__new__`` itself, so no Python frame runs.
@@ -91,8 +103,13 @@ class Record(tuple):
         return type(self)(**values)
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the fields by name (nested records stay records)."""
-        return {name: _read(self, position) for position, name in enumerate(self._fields)}
+        """Return the fields by name, with nested records (in lists, tuples and dicts too) as dicts.
+
+        Like ``dataclasses.asdict``, the result includes hidden fields such as an access token.
+        ``json.dumps`` cannot encode a record itself, because ``json`` treats every tuple as an
+        array before it asks an encoder's ``default()``: encode ``as_dict()`` instead.
+        """
+        return {name: _plain(_read(self, position)) for position, name in enumerate(self._fields)}
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -138,11 +155,12 @@ class Record(tuple):
     def __contains__(self, value: object) -> bool:
         raise TypeError(f"{type(self).__name__} is a record, not a sequence: 'in' is not supported.")
 
-    def _not_ordered(self, other: object) -> Any:
-        return NotImplemented
+    def _not_a_sequence(self, *args: Any) -> Any:
+        raise TypeError(f"{type(self).__name__} is a record, not a sequence: it cannot be ordered, joined or searched.")
 
-    __lt__ = __le__ = __gt__ = __ge__ = _not_ordered
-    __add__ = __radd__ = __mul__ = __rmul__ = _not_ordered
+    __lt__ = __le__ = __gt__ = __ge__ = _not_a_sequence
+    __add__ = __radd__ = __mul__ = __rmul__ = _not_a_sequence
+    index = count = _not_a_sequence
 
 
 _read_tuple_item = tuple.__getitem__
@@ -185,6 +203,42 @@ def _constructor(cls: type[Record]) -> Callable[..., Record]:
     constructor.__qualname__ = f"{cls.__qualname__}.__new__"
     constructor.__doc__ = f"Build a {cls.__name__} from its fields, by position or by name."
     return constructor
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.as_dict()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    return value
+
+
+def _make_with_added_defaults(cls: type[Record], values: tuple) -> Record:
+    """Build a record of a subclass from the values of its parent's fields and the defaults of its own."""
+    missing = len(cls._fields) - len(values)
+    if missing > 0:
+        added = range(len(values), len(cls._fields))
+        values = (*values, *(_default_value(cls, position) for position in added))
+    return _tuple_new(cls, values)
+
+
+def _default_value(cls: type[Record], position: int) -> Any:
+    default = cls._defaults[position]
+    if default is _MISSING:
+        raise TypeError(f"{cls.__name__} needs a default for its field {cls._fields[position]!r} to be parsed.")
+    return default.factory() if isinstance(default, Factory) else default
+
+
+def _check_mutable_defaults(class_name: str, fields: tuple[str, ...], defaults: list[Any]) -> None:
+    """Reject a list, dict or set default, which every record would share, as ``dataclass`` does."""
+    for name, default in zip(fields, defaults):
+        if isinstance(default, (list, dict, set)):
+            raise TypeError(
+                f"{class_name}: the default of {name!r} is a mutable {type(default).__name__}, which every "
+                f"record would share; use Factory({type(default).__name__}) instead."
+            )
 
 
 def _check_default_order(class_name: str, fields: tuple[str, ...], defaults: list[Any]) -> None:
