@@ -91,6 +91,68 @@ def test_caption_without_author():
     assert media.user.id == "2"
 
 
+def test_caption_bool_time_parsed_alone():
+    # True == 1 in Python, but True is no epoch time: the caption must not take the media's.
+    data = {
+        "id": "1",
+        "created_time": 1,
+        "user": {"id": "9", "username": "bob"},
+        "caption": {"id": "c", "text": "hi", "created_time": True, "from": {"id": "9", "username": "bob"}},
+    }
+
+    media = Media.from_v1(data)
+
+    assert media.caption.created_time is None
+    assert media.caption == Comment.from_v1(data["caption"])
+
+
+def test_caption_bool_author_parsed_alone():
+    data = {
+        "id": "1",
+        "user": {"id": True, "username": "bob"},
+        "caption": {"id": "c", "text": "hi", "from": {"id": 1, "username": "bob"}},
+    }
+
+    media = Media.from_v1(data)
+
+    assert media.caption.from_user.id == "1"
+    assert media.user.id is None
+    assert media.caption == Comment.from_v1(data["caption"])
+
+
+def test_rendition_names_are_strings():
+    media = Media.from_v1({"id": "1", "images": {1: {"url": "https://scontent.cdninstagram.com/a.jpg"}}})
+
+    assert list(media.images) == ["1"]
+
+
+class NotedMedia(Media):
+    note: str = ""
+
+
+class ShortUser(UserSearchResult):
+    pass
+
+
+class ThreadComment(Comment):
+    pass
+
+
+def test_subclass_with_field_from_v1():
+    media = NotedMedia.from_v1({"id": "1", "user": {"id": "9", "username": "bob"}})
+
+    assert type(media) is NotedMedia
+    assert media.note == ""
+    assert media.user.username == "bob"
+    assert "note=''" in repr(media)
+
+
+def test_subclass_from_v1_keeps_type():
+    assert type(ShortUser.from_v1({"id": "9", "username": "bob"})) is ShortUser
+    assert type(ThreadComment.from_v1({"id": "1", "text": "hi"})) is ThreadComment
+    assert ThreadComment.from_v1({"id": "1", "text": "hi"}).text == "hi"
+
+
 def test_media_empty_object():
     media = Media.from_v1({})
 

@@ -86,7 +86,10 @@ def as_epoch_datetime(value: Any) -> datetime | None:
     if type(value) is str and len(value) < 12 and value.isascii() and value.isdigit():
         # Whole seconds, as Instagram sends them: skip the float round trip. A positional tz
         # argument is also faster than tz=, by about 0.2 µs per call (CPython 3.11).
-        return datetime.fromtimestamp(int(value), _UTC)
+        try:
+            return datetime.fromtimestamp(int(value), _UTC)
+        except (OverflowError, OSError, ValueError):  # beyond the platform's time_t range
+            return None
     seconds = as_float(value)
     if seconds is None:
         return None

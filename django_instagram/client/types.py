@@ -6,14 +6,14 @@ dicts lacking keys, carrying nulls or extra keys. A constructor raises
 ``UnexpectedResponseError`` only when the value is not an object at all.
 
 The constructors build records positionally with ``_make``, one value per field in declaration
-order, because a page of media builds about ten records per media and keyword construction
-would cost more than decoding the JSON.
+order, because a page of media builds about ten records per media and ``_make`` skips argument
+binding.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 from . import coerce
 from .coerce import as_bool, as_epoch_datetime, as_float, as_int, as_str, as_text
@@ -69,6 +69,7 @@ def _renditions(data: Any) -> dict[str, Image]:
             continue
         url = as_str(value.get("url"))
         if url:
+            name = name if type(name) is str else str(name)
             renditions[name] = _make_image((url, as_int(value.get("width")), as_int(value.get("height"))))
     return renditions
 
@@ -117,12 +118,12 @@ class UserSearchResult(Record):
 
     @classmethod
     def from_v1(cls, data: Any) -> UserSearchResult:
-        return _user_v1(_require_object(data, "user"))
+        return _user_v1(_require_object(data, "user"), cls._make)
 
 
-def _user_v1(data: dict) -> UserSearchResult:
-    """Build a ``UserSearchResult`` from a v1 user object already known to be a dict."""
-    return _make_user((
+def _user_v1(data: dict, make: Callable[[tuple], UserSearchResult] | None = None) -> UserSearchResult:
+    """Build a ``UserSearchResult`` (or, with ``make``, a subclass) from a v1 user object known to be a dict."""
+    return (make or _make_user)((
         as_str(data.get("id")),
         as_text(data.get("username")),
         as_text(data.get("full_name")),
@@ -213,7 +214,7 @@ class Comment(Record):
 
     @classmethod
     def from_v1(cls, data: Any) -> Comment:
-        return _comment_v1(_require_object(data, "comment"))
+        return _comment_v1(_require_object(data, "comment"), cls._make)
 
     @classmethod
     def from_graph(cls, data: Any) -> Comment:
@@ -235,10 +236,10 @@ class Comment(Record):
         )
 
 
-def _comment_v1(data: dict) -> Comment:
-    """Build a ``Comment`` from a v1 comment object already known to be a dict."""
+def _comment_v1(data: dict, make: Callable[[tuple], Comment]) -> Comment:
+    """Build a ``Comment``, or a subclass through its ``make``, from a v1 comment object known to be a dict."""
     author = data.get("from")
-    return _make_comment((
+    return make((
         as_str(data.get("id")),
         as_text(data.get("text")),
         as_epoch_datetime(data.get("created_time")),
@@ -252,6 +253,19 @@ def _comment_v1(data: dict) -> Comment:
 _make_comment = Comment._make
 
 
+def _same_user(author: dict, user: Any) -> bool:
+    """Return whether two v1 user objects parse to equal records.
+
+    ``==`` alone is not enough, because ``True == 1``: an ``id`` of ``true`` reads as ``None``
+    and an ``id`` of ``1`` as ``"1"``. The other fields read a bool and an int alike.
+    """
+    return (
+        author == user
+        and type(author.get("id")) is type(user.get("id"))
+        and type(author.get("profile_picture")) is type(user.get("profile_picture"))
+    )
+
+
 def _caption_v1(caption: dict, media: dict, owner: UserSearchResult | None, created_time: datetime | None) -> Comment:
     """Build a media's caption, sharing the media's owner and time records where the caption repeats them.
 
@@ -262,13 +276,13 @@ def _caption_v1(caption: dict, media: dict, owner: UserSearchResult | None, crea
     author = caption.get("from")
     if not isinstance(author, dict):
         from_user = None
-    elif owner is not None and author == media.get("user"):
+    elif owner is not None and _same_user(author, media.get("user")):
         from_user = owner
     else:
         from_user = _user_v1(author)
 
     raw_time = caption.get("created_time")
-    if raw_time != media.get("created_time"):
+    if type(raw_time) is not str or raw_time != media.get("created_time"):
         created_time = as_epoch_datetime(raw_time)
 
     return _make_comment((
