@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 import requests
 import responses
@@ -87,6 +89,13 @@ def test_remembered_origins_bounded(clean_environment):
     for number in range(40):
         merged(session, f"https://host{number}.example/")
     assert len(session._environments) <= 32
+
+
+def test_works_after_pickle(clean_environment):
+    clean_environment.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    session = pickle.loads(pickle.dumps(InstagramSession()))
+
+    assert merged(session)["proxies"]["https"] == "http://proxy.example:3128"
 
 
 def test_sends_request(clean_environment):

@@ -3,9 +3,9 @@
 ``requests`` reads the proxy and CA bundle environment variables on every request: about 90 µs
 per request with 35 variables set (CPython 3.11, requests 2.34, ``benchmarks/calls.py``), nearly
 a tenth of a 33-media call on a local server. This session reads them once per origin
-(``https://graph.instagram.com``), as httpx reads them once per client. A change to
+(``https://graph.instagram.com``), as httpx reads them once per client. So a change to
 ``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` made while a process
-runs therefore applies to sessions built after it; the app builds one per thread.
+runs applies only to sessions built after it. The app builds one session per thread.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ class InstagramSession(requests.Session):
     def __init__(self) -> None:
         super().__init__()
         self._environments: dict[str, _Environment] = {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # requests restores only the attributes it names in __attrs__.
+        super().__setstate__(state)
+        self._environments = {}
 
     def merge_environment_settings(
         self, url: str, proxies: dict | None, stream: Any, verify: Any, cert: Any
