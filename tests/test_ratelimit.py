@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 from django_instagram import ratelimit, services
 from django_instagram.client import transport as transport_module
@@ -175,6 +177,42 @@ def test_empty_usage_keeps_last_reading(mock_instagram):
     services.user("self", TOKEN)
 
     assert ratelimit.usage_percent(scope) == 90
+
+
+def test_steady_usage_renews_timeout(mock_instagram, clock, monkeypatch):
+    if not isinstance(ratelimit.get_cache(), LocMemCache):
+        pytest.skip("moves the clock of the local-memory cache")
+    monkeypatch.setattr(time, "time", clock)
+    headers = {"X-Ratelimit-Limit": "100", "X-Ratelimit-Remaining": "5"}
+    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers=headers)
+    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers=headers)
+    scope = ratelimit.account_scope(Credential("legacy", TOKEN))
+
+    services.user("self", TOKEN)
+    clock.now += 3000
+    services.user("self", TOKEN)
+    clock.now += 1000  # 4,000 s after the first report, 1,000 s after the last one
+
+    assert ratelimit.usage_percent(scope) == 95
+
+
+def test_usage_of_last_response_wins(mock_instagram, monkeypatch):
+    mock_instagram.add("GET", USER_URL, json=USER_BODY, headers={"X-Ratelimit-Limit": "100", "X-Ratelimit-Remaining": "5"})
+    scope = ratelimit.account_scope(Credential("legacy", TOKEN))
+    key = f"{ratelimit.PREFIX}:ratelimit:{scope}:usage"
+    cache.set(key, 95, timeout=ratelimit.USAGE_TIMEOUT)
+
+    # Another process stored 50 while this call was in flight; the response reports 95.
+    original = ratelimit.check_budget
+
+    def check_then_other_process_writes(credential, call=""):
+        original(credential, call)
+        cache.set(key, 50, timeout=ratelimit.USAGE_TIMEOUT)
+
+    monkeypatch.setattr(ratelimit, "check_budget", check_then_other_process_writes)
+    services.user("self", TOKEN)
+
+    assert ratelimit.usage_percent(scope) == 95
 
 
 # Blocks after rate-limit errors --------------------------------------------------------------
