@@ -586,6 +586,20 @@ def test_strip_credentials_from_next_url():
     assert strip_credentials("") == ""
 
 
+@pytest.mark.parametrize("query, expected", [
+    ("access%5Ftoken=secret&max_id=1", "max_id=1"),
+    ("access_token=secret&access_token=again&count=2", "count=2"),
+    ("ACCESS_TOKEN=secret&max_id=1", "max_id=1"),
+    ("q=a+b%26c&sig=abc", "q=a+b%26c"),
+    ("count&&client_id=x&max_id=", "count&max_id="),
+    ("fb_exchange_token=x&code=y&refresh_token=z", ""),
+])
+def test_strip_credentials_keeps_other_encoding(query, expected):
+    url = strip_credentials(f"https://api.instagram.com/v1/tags/x/media/recent?{query}#top")
+
+    assert url == f"https://api.instagram.com/v1/tags/x/media/recent{'?' + expected if expected else ''}#top"
+
+
 def test_redacting_filter_rewrites_record():
     record = logging.LogRecord("urllib3.connectionpool", logging.DEBUG, __file__, 1, '%s "%s %s"', (
         "https://api.instagram.com:443", "GET", "/v1/users/self?access_token=57451593.abc"), None)

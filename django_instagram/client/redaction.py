@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 #: Query or form parameters whose values are secrets. ``verify_token`` also covers the webhook
 #: subscription check's ``hub.verify_token``; ``appsecret_proof`` is an HMAC keyed with the app secret.
@@ -56,12 +56,21 @@ def redact_url(url: str) -> str:
 
 
 def strip_credentials(url: str | None) -> str | None:
-    """Drop credential parameters from a URL (for ``next_url`` values shown to callers)."""
+    """Drop credential parameters from a URL (for ``next_url`` values shown to callers).
+
+    The other parameters keep their encoding. A name is decoded and lowercased before the check,
+    so ``access%5Ftoken=...`` and ``ACCESS_TOKEN=...`` are dropped too.
+    """
     if not url:
         return url
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in CREDENTIAL_PARAMETERS]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    kept = [pair for pair in parts.query.split("&") if pair and _parameter_name(pair) not in CREDENTIAL_PARAMETERS]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _parameter_name(pair: str) -> str:
+    name = pair.partition("=")[0]
+    return (unquote_plus(name) if "%" in name or "+" in name else name).lower()
 
 
 class RedactingFilter(logging.Filter):
