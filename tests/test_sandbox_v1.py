@@ -292,3 +292,10 @@ def test_sandbox_linked_by_oauth(client, sandbox):
     assert isinstance(result, User)
     assert result.id == SANDBOX_USER
     assert isinstance(services.user_recent_media("self", {"count": 1}, user)[0], Media)
+
+
+def test_user_search_filters_by_query(account):
+    assert [found.username for found in services.user_search(q="E6BD", token=account)] == ["user_e6bd6041"]
+    assert [found.id for found in services.user_search(q="vynfupb", token=account)] == ["1410712"]
+    assert services.user_search(q="nobody-matches-this", token=account) == []
+    assert len(services.user_search(q="user_", token=account)) == 4

@@ -230,8 +230,12 @@ def user_search(request, caller):
     query = request.GET.get("q", "")
     if not query:
         raise V1Error("APIInvalidParametersError", "Missing q parameter.")
-    results = data.v1_data("user_search")
-    return _envelope(results, token=caller.token)
+    needle = query.casefold()
+    results = [
+        user for user in data.v1_data("user_search")
+        if needle in str(user.get("username", "")).casefold() or needle in str(user.get("full_name", "")).casefold()
+    ]
+    return _envelope(results[: _count(request, len(results))], token=caller.token)
 
 
 def _relation_list(recording: str):
