@@ -23,8 +23,14 @@ class AccountLinkedElsewhereError(AccountError):
 
 
 @sensitive_variables()
-def link_account(site_user, token: AccessToken, profile: User, *, api: str) -> tuple[InstagramAccount, bool]:
+def link_account(
+    site_user, token: AccessToken, profile: User, *, api: str, requested_scopes: tuple[str, ...] = ()
+) -> tuple[InstagramAccount, bool]:
     """Create or update the account for ``profile`` owned by ``site_user`` with ``token``.
+
+    The account's scopes are the ones the token response names (Graph ``permissions``). A v1
+    token response names none, so a legacy account stores ``requested_scopes``, the scopes its
+    login requested, with ``basic``, which every v1 token has.
 
     Raises ``AccountLinkedElsewhereError`` when another site user owns that Instagram account.
     """
@@ -48,6 +54,8 @@ def link_account(site_user, token: AccessToken, profile: User, *, api: str) -> t
         if created:
             account = InstagramAccount(user=site_user, api=api, instagram_user_id=profile.id)
         _apply(account, token, profile)
+        if api == "legacy" and not token.permissions:
+            account.scopes = list(dict.fromkeys(("basic", *requested_scopes)))
         account.save()
     logger.info("Linked Instagram account %s (account %s) to user %s.", profile.id, account.pk, site_user.pk)
     signals.account_linked.send(sender=InstagramAccount, account=account, created=created)

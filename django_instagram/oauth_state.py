@@ -18,17 +18,18 @@ class PendingLogin:
     next_url: str
     api: str
     created: float
+    scopes: tuple[str, ...] = ()
 
 
 class StateError(Exception):
     """The callback's state is missing, unknown, already used or expired."""
 
 
-def issue(session, *, next_url: str, api: str) -> str:
-    """Store a new pending login and return its state."""
+def issue(session, *, next_url: str, api: str, scopes: tuple[str, ...] = ()) -> str:
+    """Store a new pending login, with the scopes its authorize URL requests, and return its state."""
     pending = dict(session.get(SESSION_KEY, {}))
     state = secrets.token_urlsafe(32)
-    pending[state] = {"next": next_url, "api": api, "created": time.time()}
+    pending[state] = {"next": next_url, "api": api, "created": time.time(), "scopes": list(scopes)}
     if len(pending) > MAX_PENDING:
         for old in sorted(pending, key=lambda key: pending[key]["created"])[: len(pending) - MAX_PENDING]:
             del pending[old]
@@ -48,4 +49,6 @@ def consume(session, state: str | None, *, now: float | None = None) -> PendingL
     now = time.time() if now is None else now
     if now - float(entry.get("created", 0)) > STATE_MAX_AGE:
         raise StateError("expired")
-    return PendingLogin(entry.get("next", ""), entry.get("api", "graph"), float(entry.get("created", 0)))
+    scopes = entry.get("scopes")
+    scopes = tuple(scope for scope in scopes if isinstance(scope, str)) if isinstance(scopes, list) else ()
+    return PendingLogin(entry.get("next", ""), entry.get("api", "graph"), float(entry.get("created", 0)), scopes)

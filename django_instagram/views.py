@@ -51,8 +51,8 @@ def login(request: HttpRequest) -> HttpResponse:
     """Send the signed-in user to Instagram (or the sandbox) to authorise the app."""
     api = configured_api()
     next_url = _safe_next(request, request.GET.get("next"))
-    state = oauth_state.issue(request.session, next_url=next_url, api=api)
-    scopes = get_adapter().get_scopes(request, api)
+    scopes = tuple(get_adapter().get_scopes(request, api))
+    state = oauth_state.issue(request.session, next_url=next_url, api=api, scopes=scopes)
     logger.info("Instagram login started for user %s (%s API).", request.user.pk, api)
     return HttpResponseRedirect(services.authorize_url(scopes, state, api=api))
 
@@ -92,7 +92,9 @@ def callback(request: HttpRequest) -> HttpResponse:
         token, profile = adapter.complete_login(request, code, pending.api)
         if not adapter.can_link(request, profile):
             return _failure(request, _("This Instagram account cannot be linked to your account."), status=403)
-        account, created = link_account(request.user, token, profile, api=pending.api)
+        account, created = link_account(
+            request.user, token, profile, api=pending.api, requested_scopes=pending.scopes
+        )
     except AccountLinkedElsewhereError as error:
         return _failure(request, str(error), status=409)
     except InstagramAPIError as error:

@@ -90,6 +90,25 @@ def test_whole_flow_links_account_and_shows_media(logged_in, site_user, sandbox)
         assert item["caption"]["text"][:40] in home
 
 
+def test_legacy_account_stores_requested_scopes(logged_in, site_user, sandbox, instagram_override):
+    instagram_override(SCOPES=["likes", "comments"])
+    authorize_url = _start_login(logged_in)
+    assert _query(authorize_url)["scope"] == "likes comments"
+
+    logged_in.get(_callback_path(_allow(logged_in, authorize_url)))
+
+    account = InstagramAccount.objects.get(user=site_user)
+    assert account.scopes == ["basic", "likes", "comments"]
+
+
+def test_legacy_account_default_scopes(logged_in, site_user, sandbox):
+    logged_in.get(_callback_path(_allow(logged_in, _start_login(logged_in))))
+
+    account = InstagramAccount.objects.get(user=site_user)
+    assert account.scopes[0] == "basic"
+    assert len(account.scopes) == len(set(account.scopes))
+
+
 def test_callback_honours_safe_next(logged_in, sandbox):
     redirect = _allow(logged_in, _start_login(logged_in, next="/accounts/somewhere/"))
 
