@@ -67,6 +67,9 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a webhook change is remembered so a redelivery of it is dropped; Meta retries
     # failed deliveries for up to 36 hours.
     "WEBHOOK_DEDUPLICATION_TIMEOUT": 36 * 60 * 60,
+    # Webhook fields (such as ["comments", "messages"]) each Graph account is subscribed to when it
+    # is linked through the login view; empty subscribes no account automatically.
+    "WEBHOOK_FIELDS": (),
     # Dotted path of the adapter class a site subclasses to customise linking.
     "ADAPTER": "django_instagram.adapter.DefaultAdapter",
 }

@@ -73,6 +73,9 @@ CALLS = {
     "publish_video": lambda token: services.publish_video(VIDEO_URL, "A reel", token),
     "publish_carousel": lambda token: services.publish_carousel([IMAGE_URL, {"video_url": VIDEO_URL}], "Two", token),
     "content_publishing_limit": lambda token: services.content_publishing_limit(token),
+    "subscribe_webhooks": lambda token: services.subscribe_webhooks(["comments", "messages"], token),
+    "webhook_subscriptions": lambda token: services.webhook_subscriptions(token),
+    "unsubscribe_webhooks": lambda token: services.unsubscribe_webhooks(token),
     "user": lambda token: services.user("self", token),
     "user_search": lambda token: services.user_search({"q": "jay", "count": 2}, token),
     "user_recent_media": lambda token: services.user_recent_media("self", None, token),
@@ -271,6 +274,9 @@ BAD_ARGUMENTS = [
     (lambda: services.user("self", ""), ValueError),
     (lambda: services.comment_hide("1", "yes", TOKEN), TypeError),
     (lambda: services.publish_carousel([IMAGE_URL], None, TOKEN), ValueError),
+    (lambda: services.subscribe_webhooks(["comments", "feed"], TOKEN), ValueError),
+    (lambda: services.subscribe_webhooks([], TOKEN), ValueError),
+    (lambda: services.subscribe_webhooks("comments", TOKEN), TypeError),
 ]
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 from . import coerce
 from .envelopes import graph_error
-from .errors import ContainerTimeoutError, PublishingError
+from .errors import ContainerTimeoutError, InstagramAPIError, PublishingError
 from .pagination import DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, Page, Pagination, iterate
 from .transport import ApiResponse, Transport
 from .types import Comment, ContainerStatus, Media, PublishingLimit, UnexpectedResponseError, User
@@ -45,6 +45,22 @@ MAX_COMMENTS_PER_PAGE = 50
 #: Container ``status_code`` values after which waiting longer cannot help.
 CONTAINER_FAILED = frozenset({"ERROR", "EXPIRED"})
 CONTAINER_READY = frozenset({"FINISHED"})
+
+#: The webhook fields an account using Instagram Login can subscribe to, with the permission each
+#: needs besides ``instagram_business_basic``.
+WEBHOOK_FIELD_SCOPES = {
+    "comments": "instagram_business_manage_comments",
+    "live_comments": "instagram_business_manage_comments",
+    "messages": "instagram_business_manage_messages",
+    "message_reactions": "instagram_business_manage_messages",
+    "messaging_postbacks": "instagram_business_manage_messages",
+    "messaging_seen": "instagram_business_manage_messages",
+    "messaging_referral": "instagram_business_manage_messages",
+    "messaging_optins": "instagram_business_manage_messages",
+    "messaging_handover": "instagram_business_manage_messages",
+    "standby": "instagram_business_manage_messages",
+}
+WEBHOOK_FIELDS = tuple(WEBHOOK_FIELD_SCOPES)
 
 
 def _segment(value: Any) -> str:
@@ -252,6 +268,77 @@ class GraphClient:
         body = self._object("GET", path, token, {"fields": PUBLISHING_LIMIT_FIELDS})
         rows = body.get("data")
         return PublishingLimit.from_graph(rows[0] if isinstance(rows, list) and rows else body)
+
+    # Webhook subscriptions ------------------------------------------------------------------
+
+    def subscribe_webhooks(self, fields: Iterable[str] | str, token: str) -> None:
+        """Subscribe the token's account to the app's webhooks for ``fields`` (names, or one comma-separated string).
+
+        Meta delivers an account's webhooks only once the account is subscribed with its own
+        token. The subscription in the app dashboard alone delivers nothing.
+        """
+        names = fields if isinstance(fields, str) else ",".join(fields)
+        if not names:
+            raise ValueError("subscribe_webhooks() needs at least one webhook field, such as comments.")
+        response = self._call("POST", "/me/subscribed_apps", token, {"subscribed_fields": names})
+        _require_success(response, "POST /me/subscribed_apps")
+
+    def webhook_subscriptions(self, token: str) -> tuple[str, ...]:
+        """Return the webhook fields the token's account is subscribed to, without repeats."""
+        body = self._object("GET", "/me/subscribed_apps", token)
+        # NOTE: Meta does not document this response for Instagram Login. It is read as the Page
+        # subscribed_apps edge returns it, {"data": [{"subscribed_fields": [...], ...}]}, or flat.
+        rows = body["data"] if "data" in body else [body]
+        if rows is None:
+            rows = []
+        if not isinstance(rows, list):
+            raise UnexpectedResponseError(
+                f"Instagram returned {type(rows).__name__} for GET /me/subscribed_apps where a list of apps was expected."
+            )
+        names: dict[str, None] = {}
+        for row in rows:
+            for name in _field_names(coerce.as_dict(row).get("subscribed_fields")):
+                names[name] = None
+        return tuple(names)
+
+    def unsubscribe_webhooks(self, token: str) -> None:
+        """Remove the app's webhook subscription of the token's account (a user token, not an app token)."""
+        response = self._call("DELETE", "/me/subscribed_apps", token)
+        _require_success(response, "DELETE /me/subscribed_apps")
+
+
+def _require_success(response: ApiResponse, request: str) -> None:
+    """Raise unless the body is ``{"success": true}``, which Graph returns for a change it made."""
+    body = response.body
+    success = body.get("success") if isinstance(body, dict) else None
+    if success is True:
+        return
+    if success is False:
+        raise InstagramAPIError(
+            f'Instagram returned {{"success": false}} for {request} without an error message.',
+            status_code=response.status_code, headers=response.headers, body=body,
+        )
+    if isinstance(body, dict):
+        description = f"an object with success={success!r}"
+    elif body is None:
+        description = "no body"
+    else:
+        description = type(body).__name__
+    raise UnexpectedResponseError(f'Instagram returned {description} for {request} where {{"success": true}} was expected.')
+
+
+def _field_names(value: Any) -> list[str]:
+    """Read ``subscribed_fields`` as a list of names, a comma-separated string, or ``[{"name": ...}]``."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    names = []
+    for item in value:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
 
 
 def _id_of(body: Any) -> str | None:

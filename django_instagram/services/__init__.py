@@ -34,6 +34,7 @@ from .publishing import (
 from .relationships import (
     iter_user_followed_by, iter_user_follows, user_followed_by, user_follows, user_relationship, user_requested_by,
 )
+from .subscriptions import subscribe_webhooks, unsubscribe_webhooks, webhook_subscriptions
 from .tags import iter_tag_recent_media, tag, tag_recent_media, tag_recent_media_with_pagination, tag_search
 from .users import (
     iter_user_feed, iter_user_media_liked, iter_user_recent_media, user, user_feed, user_media_liked,
@@ -51,7 +52,8 @@ __all__ = [
     "media_popular", "media_search", "media_shortcode", "media_unlike", "tag", "tag_recent_media",
     "tag_recent_media_with_pagination", "tag_search", "user", "user_feed", "user_followed_by",
     "user_follows", "user_media_liked", "user_recent_media", "user_recent_media_with_pagination",
-    "user_relationship", "user_requested_by", "user_search",
+    "user_relationship", "user_requested_by", "user_search", "subscribe_webhooks", "unsubscribe_webhooks",
+    "webhook_subscriptions",
 ]
 
 

@@ -40,8 +40,14 @@ def last_rate_limit_usage() -> RateLimitUsage:
     return getattr(_usage, "value", RateLimitUsage())
 
 
-def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Callable | None = None) -> Any:
-    """Run call ``name`` on the API of ``token``'s credential and record what happened."""
+def _call(
+    name: str, token: Any, *, legacy: Callable | None = None, graph: Callable | None = None, mark_reauth: bool = True,
+) -> Any:
+    """Run call ``name`` on the API of ``token``'s credential and record what happened.
+
+    ``mark_reauth=False`` leaves the account active when Instagram rejects its token, for
+    best-effort calls whose failure must not change the account.
+    """
     credential = resolve(token)
     handler = legacy if credential.api == "legacy" else graph
     if handler is None:
@@ -53,7 +59,8 @@ def _call(name: str, token: Any, *, legacy: Callable | None = None, graph: Calla
     try:
         return handler(client, argument)
     except OAuthAccessTokenError as error:
-        _mark_needs_reauth(credential, error)
+        if mark_reauth:
+            _mark_needs_reauth(credential, error)
         raise
     except RateLimitError as error:
         ratelimit.record_rate_limit(credential, error)

@@ -1,0 +1,135 @@
+"""Webhook subscriptions of one account: the fields Meta delivers to the app's webhook for it.
+
+Meta delivers an account's webhooks only after that account is subscribed with its own token,
+even when the app's subscription in the Meta dashboard is complete. These calls exist only in the
+Instagram API with Instagram Login, so with a legacy token they raise ``NotSupportedError``.
+
+``subscribe_linked_account`` and ``unsubscribe_linked_account`` are the best-effort steps that
+the login and disconnect views run when ``INSTAGRAM["WEBHOOK_FIELDS"]`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+from django.views.decorators.debug import sensitive_variables
+
+from ..client.errors import InstagramError
+from ..client.graph import WEBHOOK_FIELDS
+from ..conf import instagram_settings
+from ..resolution import GLOBAL
+from ._dispatch import _call
+
+logger = logging.getLogger(__name__)
+
+SETTING = 'INSTAGRAM["WEBHOOK_FIELDS"]'
+
+
+def subscribe_webhooks(fields: Iterable[str] | None = None, token: Any = GLOBAL) -> None:
+    """Subscribe the account to the app's webhooks for ``fields`` (default: ``INSTAGRAM["WEBHOOK_FIELDS"]``).
+
+    ``fields`` is checked before any request: an unknown name raises ``ValueError``. The token
+    needs ``instagram_business_manage_comments`` for comment fields and
+    ``instagram_business_manage_messages`` for messaging fields.
+    """
+    names = webhook_fields("subscribe_webhooks", fields)
+    _call("subscribe_webhooks", token, graph=lambda g, cred: g.subscribe_webhooks(names, cred.token))
+
+
+def webhook_subscriptions(token: Any = GLOBAL) -> tuple[str, ...]:
+    """Return the webhook fields the account is subscribed to, or ``()`` when it is not subscribed."""
+    return _call("webhook_subscriptions", token, graph=lambda g, cred: g.webhook_subscriptions(cred.token))
+
+
+def unsubscribe_webhooks(token: Any = GLOBAL) -> None:
+    """Remove the account's webhook subscription, so Meta stops delivering its changes to the app."""
+    _call("unsubscribe_webhooks", token, graph=lambda g, cred: g.unsubscribe_webhooks(cred.token))
+
+
+def webhook_fields(call: str, fields: Any) -> tuple[str, ...]:
+    """Return ``fields`` without repeats, or raise ``TypeError`` or ``ValueError`` naming what is wrong.
+
+    ``None`` means the fields of ``INSTAGRAM["WEBHOOK_FIELDS"]``.
+    """
+    source = "fields"
+    if fields is None:
+        fields, source = instagram_settings.WEBHOOK_FIELDS, SETTING
+        if not fields:
+            raise ValueError(
+                f'{call}() needs webhook fields: pass fields=["comments", "messages"], or set {SETTING}.'
+            )
+
+    if isinstance(fields, (str, bytes)) or not isinstance(fields, Iterable):
+        raise TypeError(f'{call}() needs {source} as a list of webhook field names such as ["comments"], not {fields!r}.')
+    names = list(fields)
+    wrong_types = [name for name in names if not isinstance(name, str)]
+    if wrong_types:
+        raise TypeError(f"{call}() needs {source} to contain only strings, not {wrong_types[0]!r}.")
+
+    if not names:
+        raise ValueError(f"{call}() needs at least one webhook field in {source}; accepted: {', '.join(WEBHOOK_FIELDS)}.")
+    unknown = [name for name in dict.fromkeys(names) if name not in WEBHOOK_FIELDS]
+    if unknown:
+        raise ValueError(
+            f"{call}() got unknown webhook field(s) {', '.join(map(repr, unknown))} in {source}; "
+            f"accepted: {', '.join(WEBHOOK_FIELDS)}."
+        )
+    return tuple(dict.fromkeys(names))
+
+
+# Best-effort steps of the login and disconnect views -------------------------------------------
+
+
+@sensitive_variables()
+def subscribe_linked_account(account) -> bool:
+    """Subscribe a just-linked Graph account to ``INSTAGRAM["WEBHOOK_FIELDS"]``; return whether it worked.
+
+    Returns ``False`` at once when the setting is empty or the account uses the legacy API. An
+    ``InstagramError`` or an invalid setting is logged and not raised, so it cannot stop the
+    login, and a rejected token does not mark the account for re-authorisation.
+    """
+    if not instagram_settings.WEBHOOK_FIELDS or account.api != "graph":
+        return False
+    try:
+        names = webhook_fields("subscribe_webhooks", None)
+    except (TypeError, ValueError) as error:
+        logger.error("Did not subscribe Instagram account %s to webhooks: %s", account.pk, error)
+        return False
+
+    try:
+        _call(
+            "subscribe_webhooks", account, mark_reauth=False,
+            graph=lambda g, cred: g.subscribe_webhooks(names, cred.token),
+        )
+    except InstagramError as error:
+        logger.warning("Could not subscribe Instagram account %s to webhooks %s: %s", account.pk, ",".join(names), error)
+        return False
+    logger.info("Subscribed Instagram account %s to webhooks %s.", account.pk, ",".join(names))
+    return True
+
+
+@sensitive_variables()
+def unsubscribe_linked_account(account) -> bool:
+    """Remove the webhook subscription of a Graph account the user is disconnecting; return whether it worked.
+
+    Runs only while ``INSTAGRAM["WEBHOOK_FIELDS"]`` is set, and skips an account whose token
+    Instagram already rejected. An ``InstagramError`` is logged and not raised, so it cannot stop
+    the disconnect, and a rejected token does not mark the account for re-authorisation.
+    """
+    if not instagram_settings.WEBHOOK_FIELDS or account.api != "graph":
+        return False
+    if account.needs_reauth:
+        logger.info("Did not unsubscribe Instagram account %s from webhooks: Instagram rejected its token.", account.pk)
+        return False
+
+    try:
+        _call(
+            "unsubscribe_webhooks", account, mark_reauth=False,
+            graph=lambda g, cred: g.unsubscribe_webhooks(cred.token),
+        )
+    except InstagramError as error:
+        logger.warning("Could not unsubscribe Instagram account %s from webhooks: %s", account.pk, error)
+        return False
+    logger.info("Unsubscribed Instagram account %s from webhooks.", account.pk)
+    return True
