@@ -31,7 +31,7 @@ LEGACY_CALLS = [
 #: The calls only the Instagram API with Instagram Login has; the explorer must offer them too.
 GRAPH_CALLS = [
     "media_children", "comment_replies", "comment_reply", "comment_hide", "publish_image", "publish_carousel",
-    "content_publishing_limit",
+    "content_publishing_limit", "subscribe_webhooks", "webhook_subscriptions", "unsubscribe_webhooks",
 ]
 GRAPH_SCOPES = ["instagram_business_basic", "instagram_business_manage_comments", "instagram_business_content_publish"]
 
@@ -269,3 +269,16 @@ def test_explorer_runs_publishing_limit(logged_in, graph_account):
 
     assert result.startswith("PublishingLimit(quota_usage=")
     assert result.endswith("quota_total=100, quota_duration=86400)")
+
+
+def test_explorer_runs_webhook_subscriptions(logged_in, graph_account):
+    assert result_of(run(logged_in, "subscribe_webhooks", fields="comments live_comments"), "subscribe_webhooks") == "None"
+    assert result_of(run(logged_in, "webhook_subscriptions"), "webhook_subscriptions") == "('comments', 'live_comments')"
+    assert result_of(run(logged_in, "unsubscribe_webhooks"), "unsubscribe_webhooks") == "None"
+    assert result_of(run(logged_in, "webhook_subscriptions"), "webhook_subscriptions") == "()"
+
+
+def test_explorer_rejects_unknown_field(logged_in, graph_account):
+    result = result_of(run(logged_in, "subscribe_webhooks", fields="feed"), "subscribe_webhooks")
+
+    assert result.startswith("ERROR ValueError: subscribe_webhooks() got unknown webhook field(s) 'feed' in fields;")

@@ -19,6 +19,7 @@ urlpatterns = [
     re_path(PREFIX + OWNER + r"/media$", graph_views.user_media),
     re_path(PREFIX + OWNER + r"/media_publish$", graph_views.media_publish),
     re_path(PREFIX + OWNER + r"/content_publishing_limit$", graph_views.content_publishing_limit),
+    re_path(PREFIX + OWNER + r"/subscribed_apps$", graph_views.subscribed_apps),
     re_path(PREFIX + NODE + r"/children$", graph_views.children),
     re_path(PREFIX + NODE + r"/comments$", graph_views.comments),
     re_path(PREFIX + NODE + r"/replies$", graph_views.replies),

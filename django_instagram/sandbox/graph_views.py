@@ -5,7 +5,7 @@ unknown, expired or revoked token gets error 190, a call without its scope error
 object error 100 with subcode 33. Objects carry only the ``fields`` asked for, plus ``id``.
 Every response carries ``X-App-Usage`` and ``X-Business-Use-Case-Usage``, computed from the
 token's call count. Comments, replies, hides and deletes are stored as ``SandboxAction`` rows and
-show up in later reads; publishing containers are kept in Django's cache.
+show up in later reads; publishing containers and webhook subscriptions are kept in Django's cache.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from ..client.graph import WEBHOOK_FIELD_SCOPES
 from ..conf import instagram_settings
 from . import graph_data, tokens
 from .models import SandboxAction, SandboxToken
@@ -37,6 +38,7 @@ MAX_COMMENTS = 50
 PUBLISH_QUOTA = 100
 CONTAINER_KEY = "django_instagram_sandbox:container:{}"
 PUBLISHED_KEY = "django_instagram_sandbox:published:{}"
+SUBSCRIBED_KEY = "django_instagram_sandbox:subscribed_fields:{}"
 #: Containers are kept as long as Instagram keeps them before they turn EXPIRED.
 CONTAINER_LIFETIME = 24 * 60 * 60
 
@@ -529,3 +531,47 @@ def content_publishing_limit(request, token, owner):
     usage = {"quota_usage": cache.get(PUBLISHED_KEY.format(token.instagram_user_id), 0),
              "config": {"quota_total": PUBLISH_QUOTA, "quota_duration": 86400}}
     return {"data": [select(usage, _param(request, "fields") or "quota_usage,config")]}
+
+
+# Webhook subscriptions -----------------------------------------------------------------------------------
+
+
+@graph_endpoint
+def subscribed_apps(request, token, owner):
+    """POST subscribes the account to ``subscribed_fields``, GET lists them, DELETE unsubscribes.
+
+    A POST replaces the fields of an earlier one. The fields are kept per account in Django's
+    cache without expiry, so every process of a site that shares its cache reads the same fields.
+    """
+    _owner(token, owner)
+    key = SUBSCRIBED_KEY.format(token.instagram_user_id)
+    if request.method == "POST":
+        fields = _subscribed_fields(request, token)
+        cache.set(key, fields, None)
+        return {"success": True}
+    if request.method == "DELETE":
+        cache.delete(key)
+        return {"success": True}
+    fields = cache.get(key)
+    if not fields:
+        return {"data": []}
+    app = {"id": str(instagram_settings.CLIENT_ID or ""), "name": instagram_settings.SANDBOX_APP_NAME or "Sandbox app"}
+    return {"data": [{**app, "subscribed_fields": fields}]}
+
+
+def _subscribed_fields(request, token) -> list[str]:
+    """Read ``subscribed_fields`` as Graph does: comma-separated, each known and allowed by the token's scopes."""
+    raw = _param(request, "subscribed_fields") or ""
+    fields = list(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+    if not fields:
+        raise GraphError(100, "(#100) The parameter subscribed_fields is required", error_type="IGApiException")
+    for index, name in enumerate(fields):
+        if name not in WEBHOOK_FIELD_SCOPES:
+            raise GraphError(
+                100, f"(#100) Param subscribed_fields[{index}] must be one of "
+                     f"{{{', '.join(WEBHOOK_FIELD_SCOPES)}}} - got \"{name}\".",
+                error_type="OAuthException",
+            )
+    for name in fields:
+        _require_scope(token, WEBHOOK_FIELD_SCOPES[name])
+    return fields

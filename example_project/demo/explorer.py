@@ -148,6 +148,9 @@ CALLS: tuple[ExplorerCall, ...] = (
         (_p("items", example="https://example.com/a.jpg https://example.com/b.jpg", required=True), CAPTION),
     ),
     ExplorerCall("content_publishing_limit"),
+    ExplorerCall("subscribe_webhooks", (_p("fields", example="comments live_comments"),)),
+    ExplorerCall("webhook_subscriptions"),
+    ExplorerCall("unsubscribe_webhooks"),
 )
 
 CALLS_BY_NAME = {call.name: call for call in CALLS}
@@ -196,6 +199,9 @@ def run_call(call: ExplorerCall, data, account: InstagramAccount | None) -> Any:
     if call.name == "publish_carousel":
         items, caption = positional
         return services.publish_carousel(items.split(), caption, account)
+    if call.name == "subscribe_webhooks":
+        fields = positional[0]
+        return services.subscribe_webhooks(fields.split() if fields else None, account)
     if call.name == "iter_user_followed_by":
         return list(services.iter_user_followed_by(positional[0], account, max_items=MAX_ITER_ITEMS))
 
