@@ -15,6 +15,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 
+from .client.graph import WEBHOOK_FIELD_SCOPES, WEBHOOK_FIELDS
 from .conf import DEFAULTS, ENVIRONMENT_FALLBACKS, instagram_settings
 
 CURRENT_GRAPH_SCOPES = (
@@ -63,7 +64,7 @@ def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         return problems
     return (
         _credentials() + _redirect_uri() + _api_and_scopes() + _sandbox() + _encryption_keys() + _adapter()
-        + _graph_version() + _cache_alias()
+        + _graph_version() + _cache_alias() + _webhook_fields()
     )
 
 
@@ -99,6 +100,10 @@ def _expected_type(key: str, value) -> str | None:
         isinstance(value, str) or not all(isinstance(scope, str) for scope in _iterable(value))
     ):
         return 'a list of scope names, such as ["instagram_business_basic"]'
+    if key == "WEBHOOK_FIELDS" and (
+        isinstance(value, str) or not all(isinstance(name, str) for name in _iterable(value))
+    ):
+        return 'a list of webhook field names, such as ["comments", "messages"]'
     if key == "TOKEN_ENCRYPTION_KEYS" and value is not None and (
         isinstance(value, str) or not all(isinstance(k, (str, bytes)) for k in _iterable(value))
     ):
@@ -232,6 +237,26 @@ def _cache_alias() -> list[checks.CheckMessage]:
     if alias not in getattr(settings, "CACHES", {}):
         return [_error(17, f'INSTAGRAM["CACHE_ALIAS"] is {alias!r}, which is not a key of CACHES.',
                        f"Use one of: {', '.join(map(repr, getattr(settings, 'CACHES', {}))) or 'default'}.")]
+    return []
+
+
+def _webhook_fields() -> list[checks.CheckMessage]:
+    fields = list(instagram_settings.WEBHOOK_FIELDS or ())
+    unknown = [name for name in dict.fromkeys(fields) if name not in WEBHOOK_FIELDS]
+    if unknown:
+        return [_error(18, f'INSTAGRAM["WEBHOOK_FIELDS"] contains unknown webhook fields: {", ".join(unknown)}.',
+                       f"Use only {', '.join(WEBHOOK_FIELDS)}.")]
+    if instagram_settings.API != "graph":
+        return []
+    scopes = set(instagram_settings.scopes)
+    missing = sorted({WEBHOOK_FIELD_SCOPES[name] for name in fields} - scopes)
+    if missing:
+        return [checks.Warning(
+            f'INSTAGRAM["WEBHOOK_FIELDS"] needs the scopes {", ".join(missing)}, which INSTAGRAM["SCOPES"] does not '
+            "request, so subscribing a linked account to them fails.",
+            hint='Add them to INSTAGRAM["SCOPES"], or remove the fields that need them from INSTAGRAM["WEBHOOK_FIELDS"].',
+            id="django_instagram.W012",
+        )]
     return []
 
 

@@ -24,6 +24,7 @@ from .exceptions import InstagramConfigurationError
 from .models import InstagramAccount
 from .resolution import configured_api
 from .sensitive import take_query
+from .services.subscriptions import subscribe_linked_account, unsubscribe_linked_account
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ def login(request: HttpRequest) -> HttpResponse:
 @require_GET
 def callback(request: HttpRequest) -> HttpResponse:
     """Check ``state``, tell cancel from failure, exchange the code and link the account.
+
+    With ``INSTAGRAM["WEBHOOK_FIELDS"]`` set, a linked Graph account is then subscribed to those
+    webhook fields. An Instagram error there is logged, and the login still succeeds.
 
     The code is redacted from the request before anything can log it. ``sensitive_variables``
     hides the local variables of this view and of every call below it from error reports: the
@@ -109,6 +113,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         logger.error("Instagram login is misconfigured: %s", error)
         return _failure(request, _("Instagram login is not configured on this site."), status=500)
 
+    subscribe_linked_account(account)
     messages.success(
         request, _("Your Instagram account @%(username)s is connected.") % {"username": account.username},
         fail_silently=True,
@@ -134,9 +139,14 @@ def _error_from_instagram(request: HttpRequest, params, pending: oauth_state.Pen
 @login_required
 @require_POST
 def disconnect(request: HttpRequest, pk: int) -> HttpResponse:
-    """Unlink one of the signed-in user's accounts (POST with a CSRF token only)."""
+    """Unlink one of the signed-in user's accounts (POST with a CSRF token only).
+
+    With ``INSTAGRAM["WEBHOOK_FIELDS"]`` set, a Graph account's webhook subscription is removed
+    first, on a best-effort basis.
+    """
     account = get_object_or_404(InstagramAccount, pk=pk, user=request.user)
     username = account.username
+    unsubscribe_linked_account(account)
     unlink_account(account)
     messages.success(
         request, _("Your Instagram account @%(username)s was disconnected.") % {"username": username},

@@ -105,6 +105,8 @@ else:
     INSTAGRAM["SCOPES"] = [
         "instagram_business_basic", "instagram_business_manage_comments", "instagram_business_content_publish",
     ]
+    # Subscribe each linked account to comment webhooks, as a site receiving them would.
+    INSTAGRAM["WEBHOOK_FIELDS"] = ["comments"]
 
 LOGGING = {
     "version": 1,

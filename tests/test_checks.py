@@ -384,3 +384,46 @@ def test_broken_settings_import_cleanly(variant, expected):
     assert result.returncode == 0, result.stderr
     ids = [check_id for check_id in ast.literal_eval(result.stdout.strip().splitlines()[-1]) if "instagram" in check_id]
     assert ids == expected
+
+
+def test_webhook_fields_valid(configure):
+    configure(WEBHOOK_FIELDS=["comments", "live_comments"])
+
+    assert messages() == []
+
+
+def test_webhook_fields_unknown(configure):
+    configure(WEBHOOK_FIELDS=["comments", "feed", "mentions"])
+
+    message = only("django_instagram.E018")
+
+    assert message.msg == 'INSTAGRAM["WEBHOOK_FIELDS"] contains unknown webhook fields: feed, mentions.'
+    assert message.hint.startswith("Use only comments, live_comments, messages,")
+
+
+def test_webhook_fields_string(configure):
+    configure(WEBHOOK_FIELDS="comments")
+
+    message = only("django_instagram.E008")
+
+    assert message.msg == (
+        'INSTAGRAM["WEBHOOK_FIELDS"] is \'comments\'; it must be a list of webhook field names, such as '
+        '["comments", "messages"].'
+    )
+
+
+def test_webhook_fields_missing_scope(configure):
+    configure(WEBHOOK_FIELDS=["comments", "messages"])
+
+    message = only("django_instagram.W012")
+
+    assert message.msg == (
+        'INSTAGRAM["WEBHOOK_FIELDS"] needs the scopes instagram_business_manage_messages, which INSTAGRAM["SCOPES"] '
+        "does not request, so subscribing a linked account to them fails."
+    )
+
+
+def test_webhook_fields_legacy_api(configure):
+    configure(API="legacy", SCOPES=["basic"], WEBHOOK_FIELDS=["messages"])
+
+    assert messages() == []

@@ -19,6 +19,7 @@ from rest_framework.schemas.openapi import AutoSchema
 from ... import feeds, maintenance
 from ...accounts import unlink_account
 from ...models import InstagramAccount
+from ...services.subscriptions import unsubscribe_linked_account
 from .exceptions import InvalidRequest, exception_handler
 from .pagination import AccountPagination, InstagramCursorPagination
 from .permissions import IsOwnerOrStaff, is_staff
@@ -69,7 +70,11 @@ class InstagramAPIView:
 
 class AccountViewSet(InstagramAPIView, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
-    """Linked Instagram accounts. ``DELETE`` unlinks the account and drops its token."""
+    """Linked Instagram accounts. ``DELETE`` unlinks the account and drops its token.
+
+    With ``INSTAGRAM["WEBHOOK_FIELDS"]`` set, ``DELETE`` first removes a Graph account's webhook
+    subscription, on a best-effort basis.
+    """
 
     serializer_class = InstagramAccountSerializer
     queryset = InstagramAccount.objects.none()
@@ -85,6 +90,7 @@ class AccountViewSet(InstagramAPIView, mixins.ListModelMixin, mixins.RetrieveMod
 
     def perform_destroy(self, account):
         logger.info("User %s unlinked Instagram account %s through the API.", self.request.user.pk, account.pk)
+        unsubscribe_linked_account(account)
         unlink_account(account)
 
     @action(detail=True, methods=["post"])
