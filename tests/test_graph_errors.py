@@ -57,12 +57,28 @@ def test_rate_limit_without_header():
     assert error.retry_after is None
 
 
-def test_missing_object_recorded():
+def test_required_permission_recorded():
     error = graph_error(400, graph_fixture("error_permission"), {})
 
-    assert type(error) is NotFoundError
+    assert type(error) is OAuthPermissionsError
     assert error.code == 100
+    assert "requires the 'pages_read_engagement' permission" in error.message
     assert error.trace_id == "HEg_tI30vZxuA3XkfvxsEiL"
+
+
+def test_missing_object_without_permission_named():
+    body = _body(100, "(#100) Object does not exist, cannot be loaded due to missing permission.", None, "OAuthException")
+
+    error = graph_error(400, body, {})
+
+    assert type(error) is NotFoundError
+
+
+def test_subcode_33_naming_permission_not_found():
+    message = "Unsupported get request. Object with ID '1' does not exist. This endpoint requires the 'x' permission."
+    error = graph_error(400, _body(100, message, 33, "GraphMethodException"), {})
+
+    assert type(error) is NotFoundError
 
 
 def test_missing_object_subcode_33():

@@ -11,7 +11,7 @@ from responses import matchers
 
 from django_instagram import services
 from django_instagram.client.errors import (
-    InstagramAPIError, NotFoundError, NotSupportedError, OAuthAccessTokenError, OAuthPermissionsError,
+    InstagramAPIError, NotSupportedError, OAuthAccessTokenError, OAuthPermissionsError,
 )
 from django_instagram.client.graph import WEBHOOK_FIELDS
 from django_instagram.client.types import UnexpectedResponseError
@@ -171,8 +171,8 @@ def test_permission_error_body(mock_instagram, graph_token):
     with pytest.raises(InstagramAPIError) as caught:
         services.subscribe_webhooks(["comments"])
 
-    # Graph's code 100 with "does not exist" in the message reads as NotFoundError.
-    assert type(caught.value) is NotFoundError
+    # The message names the permission the endpoint requires, so the error says to request it.
+    assert type(caught.value) is OAuthPermissionsError
     assert caught.value.status_code == 400
     assert caught.value.code == 100
     assert caught.value.error_type == "OAuthException"

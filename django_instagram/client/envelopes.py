@@ -10,6 +10,7 @@ fbtrace_id, is_transient}}``. Both parsers accept a body with no ``error_type`` 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping
 
 from . import coerce
@@ -37,6 +38,7 @@ _GRAPH_RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80002})
 _GRAPH_TOKEN_CODES = frozenset({190, 102})
 _GRAPH_NOT_FOUND_CODES = frozenset({100, 33})
 _GRAPH_TRANSIENT_CODES = frozenset({1, 2})
+_REQUIRED_PERMISSION = re.compile(r"requires the '[^']+' permission")
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -106,11 +108,16 @@ def _graph_error_class(code: int | None, subcode: int | None, message: str) -> t
     """Pick the exception for a Graph error code.
 
     Code 100 also means an invalid parameter, so it is ``NotFoundError`` only with subcode 33 or
-    a message saying the object does not exist.
+    a message saying the object does not exist. Without subcode 33, a code 100 message that
+    names the permission the endpoint requires ("This endpoint requires the
+    'pages_read_engagement' permission") is ``OAuthPermissionsError``, because requesting that
+    permission is the fix.
     """
     if code in _GRAPH_TOKEN_CODES:
         return OAuthAccessTokenError
     if code == 10 or (code is not None and 200 <= code <= 299):
+        return OAuthPermissionsError
+    if code == 100 and subcode != 33 and _REQUIRED_PERMISSION.search(message):
         return OAuthPermissionsError
     if code in _GRAPH_RATE_LIMIT_CODES:
         return RateLimitError
