@@ -228,7 +228,7 @@ def test_unknown_fields_rejected(mock_instagram, graph_token):
 @pytest.mark.parametrize("fields, error, message", [
     ([], ValueError, "needs at least one webhook field in fields; accepted: comments, live_comments,"),
     ("comments", TypeError, "needs fields as a list of webhook field names such as [\"comments\"], not 'comments'."),
-    (b"comments", TypeError, "not b'comments'."),
+    (b"comments", TypeError, "not a bytes of 8 characters."),
     (42, TypeError, "not 42."),
     (["comments", None], TypeError, "needs fields to contain only strings, not None."),
 ])

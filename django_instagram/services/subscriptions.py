@@ -11,6 +11,7 @@ the login and disconnect views run when ``INSTAGRAM["WEBHOOK_FIELDS"]`` is set.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Iterable
 
 from django.views.decorators.debug import sensitive_variables
@@ -61,21 +62,41 @@ def webhook_fields(call: str, fields: Any) -> tuple[str, ...]:
             )
 
     if isinstance(fields, (str, bytes)) or not isinstance(fields, Iterable):
-        raise TypeError(f'{call}() needs {source} as a list of webhook field names such as ["comments"], not {fields!r}.')
+        raise TypeError(
+            f'{call}() needs {source} as a list of webhook field names such as ["comments"], not {_shown(fields)}.'
+        )
     names = list(fields)
     wrong_types = [name for name in names if not isinstance(name, str)]
     if wrong_types:
-        raise TypeError(f"{call}() needs {source} to contain only strings, not {wrong_types[0]!r}.")
+        raise TypeError(f"{call}() needs {source} to contain only strings, not {_shown(wrong_types[0])}.")
 
     if not names:
         raise ValueError(f"{call}() needs at least one webhook field in {source}; accepted: {', '.join(WEBHOOK_FIELDS)}.")
     unknown = [name for name in dict.fromkeys(names) if name not in WEBHOOK_FIELDS]
     if unknown:
         raise ValueError(
-            f"{call}() got unknown webhook field(s) {', '.join(map(repr, unknown))} in {source}; "
+            f"{call}() got unknown webhook field(s) {', '.join(map(_shown, unknown))} in {source}; "
             f"accepted: {', '.join(WEBHOOK_FIELDS)}."
         )
     return tuple(dict.fromkeys(names))
+
+
+def _shown(value: Any) -> str:
+    """Show a rejected value in an error message, unless it may be a token passed by mistake.
+
+    ``subscribe_webhooks(token)`` looks as natural as ``unsubscribe_webhooks(token)``, so a value
+    that is not a short lowercase name is described by its type and length instead.
+    """
+    if isinstance(value, str) and _FIELD_NAME.fullmatch(value):
+        return repr(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, (str, bytes)):
+        return f"a {type(value).__name__} of {len(value)} characters"
+    return f"a {type(value).__name__} object"
+
+
+_FIELD_NAME = re.compile(r"[a-z_]{1,40}")
 
 
 # Best-effort steps of the login and disconnect views -------------------------------------------
@@ -105,13 +126,19 @@ def subscribe_linked_account(account) -> bool:
     except InstagramError as error:
         logger.warning("Could not subscribe Instagram account %s to webhooks %s: %s", account.pk, ",".join(names), error)
         return False
+    except Exception as error:  # noqa: BLE001 - a best-effort step must not fail the login (unreadable token, cache down)
+        logger.warning(
+            "Could not subscribe Instagram account %s to webhooks %s: %s", account.pk, ",".join(names),
+            type(error).__name__, exc_info=True,
+        )
+        return False
     logger.info("Subscribed Instagram account %s to webhooks %s.", account.pk, ",".join(names))
     return True
 
 
 @sensitive_variables()
 def unsubscribe_linked_account(account) -> bool:
-    """Remove the webhook subscription of a Graph account the user is disconnecting; return whether it worked.
+    """Remove the webhook subscription of a Graph account about to be unlinked; return whether it worked.
 
     Runs only while ``INSTAGRAM["WEBHOOK_FIELDS"]`` is set, and skips an account whose token
     Instagram already rejected. An ``InstagramError`` is logged and not raised, so it cannot stop
@@ -130,6 +157,12 @@ def unsubscribe_linked_account(account) -> bool:
         )
     except InstagramError as error:
         logger.warning("Could not unsubscribe Instagram account %s from webhooks: %s", account.pk, error)
+        return False
+    except Exception as error:  # noqa: BLE001 - a best-effort step must not block the disconnect (unreadable token, cache down)
+        logger.warning(
+            "Could not unsubscribe Instagram account %s from webhooks: %s", account.pk, type(error).__name__,
+            exc_info=True,
+        )
         return False
     logger.info("Unsubscribed Instagram account %s from webhooks.", account.pk)
     return True
