@@ -22,6 +22,7 @@ from .accounts import unlink_account
 from .client.errors import InstagramError, OAuthAccessTokenError
 from .exceptions import NeedsReauthorizationError
 from .models import DataDeletionRequest, InstagramAccount
+from .services.subscriptions import unsubscribe_linked_account
 from .token_state import TokenState, filter_by_state, token_state
 
 logger = logging.getLogger(__name__)
@@ -111,10 +112,12 @@ class InstagramAccountAdmin(admin.ModelAdmin):
         return actions
 
     def delete_model(self, request, obj):
+        unsubscribe_linked_account(obj)
         unlink_account(obj)
 
     def delete_queryset(self, request, queryset):
         for account in queryset:
+            unsubscribe_linked_account(account)
             unlink_account(account)
 
     @admin.display(description=_("access token"))
@@ -169,6 +172,7 @@ class InstagramAccountAdmin(admin.ModelAdmin):
     def unlink_accounts(self, request, queryset):
         for account in queryset:
             label = str(account)
+            unsubscribe_linked_account(account)
             unlink_account(account)
             self.message_user(request, _gettext("%(account)s: unlinked.") % {"account": label}, messages.SUCCESS)
 

@@ -289,3 +289,27 @@ def test_refresh_action_too_young(staff, mock_instagram):
     assert texts[0].startswith("@fresh_graph: ")
     assert "24 hours old" in texts[0]
     assert len(mock_instagram.calls) == 0
+
+
+def test_unlink_action_unsubscribes_webhooks(staff, mock_instagram, instagram_override):
+    instagram_override(WEBHOOK_FIELDS=["comments"])
+    account = make_account("graph_hooks", api="graph")
+    mock_instagram.add("DELETE", "https://graph.instagram.com/v26.0/me/subscribed_apps", json={"success": True})
+
+    response = run_action(staff, "unlink_accounts", account)
+
+    assert messages_of(response) == ["@graph_hooks: unlinked."]
+    assert len(mock_instagram.calls) == 1
+    assert mock_instagram.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert not InstagramAccount.objects.exists()
+
+
+def test_unlink_action_survives_unsubscribe_failure(staff, mock_instagram, instagram_override):
+    instagram_override(WEBHOOK_FIELDS=["comments"])
+    account = make_account("graph_down", api="graph")
+    mock_instagram.add("DELETE", "https://graph.instagram.com/v26.0/me/subscribed_apps", status=503, body="down")
+
+    response = run_action(staff, "unlink_accounts", account)
+
+    assert messages_of(response) == ["@graph_down: unlinked."]
+    assert not InstagramAccount.objects.exists()
