@@ -100,7 +100,7 @@ def _expected_type(key: str, value) -> str | None:
         isinstance(value, str) or not all(isinstance(scope, str) for scope in _iterable(value))
     ):
         return 'a list of scope names, such as ["instagram_business_basic"]'
-    if key == "WEBHOOK_FIELDS" and (
+    if key == "WEBHOOK_FIELDS" and value is not None and (
         isinstance(value, str) or not all(isinstance(name, str) for name in _iterable(value))
     ):
         return 'a list of webhook field names, such as ["comments", "messages"]'

@@ -392,6 +392,12 @@ def test_webhook_fields_valid(configure):
     assert messages() == []
 
 
+def test_webhook_fields_none_means_off(configure):
+    configure(WEBHOOK_FIELDS=None)
+
+    assert messages() == []
+
+
 def test_webhook_fields_unknown(configure):
     configure(WEBHOOK_FIELDS=["comments", "feed", "mentions"])
 
