@@ -171,7 +171,7 @@ def test_permission_error_body(mock_instagram, graph_token):
     with pytest.raises(InstagramAPIError) as caught:
         services.subscribe_webhooks(["comments"])
 
-    # The message names the permission the endpoint requires, so the error says to request it.
+    # The message names the permission the endpoint requires, and requesting it is the fix.
     assert type(caught.value) is OAuthPermissionsError
     assert caught.value.status_code == 400
     assert caught.value.code == 100

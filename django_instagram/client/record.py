@@ -107,7 +107,7 @@ class Record(tuple, metaclass=_RecordType):
 
         Like ``dataclasses.asdict``, the result includes hidden fields such as an access token.
         ``json.dumps`` cannot encode a record itself, because ``json`` treats every tuple as an
-        array before it asks an encoder's ``default()``: encode ``as_dict()`` instead.
+        array before it calls an encoder's ``default()``: encode ``as_dict()`` instead.
         """
         return {name: _plain(_read(self, position)) for position, name in enumerate(self._fields)}
 

@@ -63,25 +63,25 @@ def webhook_fields(call: str, fields: Any) -> tuple[str, ...]:
 
     if isinstance(fields, (str, bytes)) or not isinstance(fields, Iterable):
         raise TypeError(
-            f'{call}() needs {source} as a list of webhook field names such as ["comments"], not {_shown(fields)}.'
+            f'{call}() needs {source} as a list of webhook field names such as ["comments"], not {_describe_value(fields)}.'
         )
     names = list(fields)
     wrong_types = [name for name in names if not isinstance(name, str)]
     if wrong_types:
-        raise TypeError(f"{call}() needs {source} to contain only strings, not {_shown(wrong_types[0])}.")
+        raise TypeError(f"{call}() needs {source} to contain only strings, not {_describe_value(wrong_types[0])}.")
 
     if not names:
         raise ValueError(f"{call}() needs at least one webhook field in {source}; accepted: {', '.join(WEBHOOK_FIELDS)}.")
     unknown = [name for name in dict.fromkeys(names) if name not in WEBHOOK_FIELDS]
     if unknown:
         raise ValueError(
-            f"{call}() got unknown webhook field(s) {', '.join(map(_shown, unknown))} in {source}; "
+            f"{call}() got unknown webhook field(s) {', '.join(map(_describe_value, unknown))} in {source}; "
             f"accepted: {', '.join(WEBHOOK_FIELDS)}."
         )
     return tuple(dict.fromkeys(names))
 
 
-def _shown(value: Any) -> str:
+def _describe_value(value: Any) -> str:
     """Show a rejected value in an error message, unless it may be a token passed by mistake.
 
     ``subscribe_webhooks(token)`` looks as natural as ``unsubscribe_webhooks(token)``, so a value
