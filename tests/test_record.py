@@ -224,6 +224,16 @@ def test_make_builds_without_checks():
     assert media.type == "video"
 
 
+def test_positional_match_pattern():
+    match Image("https://example.com/a.jpg", 640, 480):
+        case Image(url, width, height=480):
+            matched = (url, width)
+        case _:
+            matched = None
+
+    assert matched == ("https://example.com/a.jpg", 640)
+
+
 def test_fields_in_declaration_order():
     assert Image._fields == ("url", "width", "height")
     assert Media._fields[:4] == ("id", "type", "link", "created_time")

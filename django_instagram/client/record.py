@@ -85,6 +85,7 @@ class Record(tuple, metaclass=_RecordType):
         cls._fields = fields
         cls._defaults = tuple(defaults)
         cls._hidden = cls._hidden | frozenset(hidden)
+        cls.__match_args__ = fields
         for position, name in enumerate(fields):
             setattr(cls, name, _tuplegetter(position, f"The {name} field."))
         cls.__new__ = staticmethod(_constructor(cls))
