@@ -218,6 +218,20 @@ def test_pickle_round_trip_keeps_type():
     assert type(loaded) is Point
 
 
+def test_unpickle_adds_new_field_defaults():
+    from django_instagram.client.record import _rebuild
+
+    class Later(Point):
+        note: str = "none"
+
+    loaded = _rebuild(Later, (1, 2, {}))
+
+    assert loaded.note == "none"
+    assert loaded.x == 1
+    with pytest.raises(TypeError, match="Cannot load a pickled Point with 4 values"):
+        _rebuild(Point, (1, 2, {}, "extra"))
+
+
 def test_make_builds_without_checks():
     media = Media._make(("1", "video") + (None,) * 16)
     assert media.id == "1"

@@ -49,8 +49,16 @@ class Factory:
 
 
 def _rebuild(cls: type, values: tuple) -> Record:
-    """Unpickle a record (the target of ``Record.__reduce__``)."""
-    return _tuple_new(cls, values)
+    """Unpickle a record (the target of ``Record.__reduce__``).
+
+    A value pickled before its class gained fields with defaults loads with those defaults.
+    """
+    if len(values) > len(cls._fields):
+        raise TypeError(
+            f"Cannot load a pickled {cls.__name__} with {len(values)} values: the class has "
+            f"{len(cls._fields)} fields now."
+        )
+    return _make_with_added_defaults(cls, values)
 
 
 class _RecordType(type):
