@@ -18,7 +18,7 @@ from django_instagram.client.types import (
     User,
     UserSearchResult,
 )
-from tests.conftest import recorded_body
+from tests.conftest import graph_fixture, recorded_body
 
 #: A carousel in the shape Instagram sent from April 2017, as Elixtagram 0.6.0 modelled it. No recording has one.
 CAROUSEL = {
@@ -145,6 +145,16 @@ def test_subclass_with_field_from_v1():
     assert media.note == ""
     assert media.user.username == "bob"
     assert "note=''" in repr(media)
+
+
+def test_subclass_with_field_from_graph():
+    item = graph_fixture("me_media_page1")["data"][0]
+
+    media = NotedMedia.from_graph(item)
+
+    assert type(media) is NotedMedia
+    assert media.note == ""
+    assert media.id == item["id"]
 
 
 def test_subclass_from_v1_keeps_type():
