@@ -121,12 +121,12 @@ class Record(tuple, metaclass=_RecordType):
         return {name: _plain(_read(self, position)) for position, name in enumerate(self._fields)}
 
     def __repr__(self) -> str:
-        shown = ", ".join(
+        field_list = ", ".join(
             f"{name}={_read(self, position)!r}"
             for position, name in enumerate(self._fields)
             if name not in self._hidden
         )
-        return f"{type(self).__name__}({shown})"
+        return f"{type(self).__name__}({field_list})"
 
     def __reduce__(self) -> tuple:
         return (_rebuild, (type(self), tuple.__getnewargs__(self)[0]))
@@ -172,11 +172,8 @@ class Record(tuple, metaclass=_RecordType):
     index = count = _not_a_sequence
 
 
-_read_tuple_item = tuple.__getitem__
-
-
-def _read(record: Record, position: int) -> Any:
-    return _read_tuple_item(record, position)
+#: ``_read(record, position)`` reads a field by position; ``Record.__getitem__`` refuses indexing.
+_read = tuple.__getitem__
 
 
 def _constructor(cls: type[Record]) -> Callable[..., Record]:

@@ -239,11 +239,18 @@ class Comment(Record):
 def _comment_v1(data: dict, make: Callable[[tuple], Comment]) -> Comment:
     """Build a ``Comment``, or a subclass through its ``make``, from a v1 comment object known to be a dict."""
     author = data.get("from")
+    from_user = _user_v1(author) if isinstance(author, dict) else None
+    return _v1_comment(make, data, as_epoch_datetime(data.get("created_time")), from_user)
+
+
+def _v1_comment(
+    make: Callable[[tuple], Comment], data: dict, created_time: datetime | None, from_user: UserSearchResult | None
+) -> Comment:
     return make((
         as_str(data.get("id")),
         as_text(data.get("text")),
-        as_epoch_datetime(data.get("created_time")),
-        _user_v1(author) if isinstance(author, dict) else None,
+        created_time,
+        from_user,
         None,  # like_count: v1 comments have none
         None,  # hidden
         (),  # replies
@@ -285,15 +292,7 @@ def _caption_v1(caption: dict, media: dict, owner: UserSearchResult | None, crea
     if type(raw_time) is not str or raw_time != media.get("created_time"):
         created_time = as_epoch_datetime(raw_time)
 
-    return _make_comment((
-        as_str(caption.get("id")),
-        as_text(caption.get("text")),
-        created_time,
-        from_user,
-        None,  # like_count: v1 comments have none
-        None,  # hidden
-        (),  # replies
-    ))
+    return _v1_comment(_make_comment, caption, created_time, from_user)
 
 
 class UserInPhoto(Record):
