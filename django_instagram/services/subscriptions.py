@@ -106,9 +106,10 @@ _FIELD_NAME = re.compile(r"[a-z_]{1,40}")
 def subscribe_linked_account(account) -> bool:
     """Subscribe a just-linked Graph account to ``INSTAGRAM["WEBHOOK_FIELDS"]``; return whether it worked.
 
-    Returns ``False`` at once when the setting is empty or the account uses the legacy API. An
-    ``InstagramError`` or an invalid setting is logged and not raised, so it cannot stop the
-    login, and a rejected token does not mark the account for re-authorisation.
+    Returns ``False`` at once when the setting is empty or the account uses the legacy API. Any
+    error (from Instagram, an invalid setting, an unreadable token, a cache outage) is logged and
+    not raised, so it cannot stop the login, and a rejected token does not mark the account for
+    re-authorisation.
     """
     if not instagram_settings.WEBHOOK_FIELDS or account.api != "graph":
         return False
@@ -123,14 +124,8 @@ def subscribe_linked_account(account) -> bool:
             "subscribe_webhooks", account, mark_reauth=False,
             graph=lambda g, cred: g.subscribe_webhooks(names, cred.token),
         )
-    except InstagramError as error:
-        logger.warning("Could not subscribe Instagram account %s to webhooks %s: %s", account.pk, ",".join(names), error)
-        return False
-    except Exception as error:  # noqa: BLE001 - a best-effort step must not fail the login (unreadable token, cache down)
-        logger.warning(
-            "Could not subscribe Instagram account %s to webhooks %s: %s", account.pk, ",".join(names),
-            type(error).__name__, exc_info=True,
-        )
+    except Exception as error:  # noqa: BLE001 - a best-effort step must not fail the login
+        _log_failure(error, "Could not subscribe Instagram account %s to webhooks %s", account.pk, ",".join(names))
         return False
     logger.info("Subscribed Instagram account %s to webhooks %s.", account.pk, ",".join(names))
     return True
@@ -141,8 +136,8 @@ def unsubscribe_linked_account(account) -> bool:
     """Remove the webhook subscription of a Graph account about to be unlinked; return whether it worked.
 
     Runs only while ``INSTAGRAM["WEBHOOK_FIELDS"]`` is set, and skips an account whose token
-    Instagram already rejected. An ``InstagramError`` is logged and not raised, so it cannot stop
-    the disconnect, and a rejected token does not mark the account for re-authorisation.
+    Instagram already rejected. Any error is logged and not raised, so it cannot stop the unlink,
+    and a rejected token does not mark the account for re-authorisation.
     """
     if not instagram_settings.WEBHOOK_FIELDS or account.api != "graph":
         return False
@@ -155,14 +150,16 @@ def unsubscribe_linked_account(account) -> bool:
             "unsubscribe_webhooks", account, mark_reauth=False,
             graph=lambda g, cred: g.unsubscribe_webhooks(cred.token),
         )
-    except InstagramError as error:
-        logger.warning("Could not unsubscribe Instagram account %s from webhooks: %s", account.pk, error)
-        return False
-    except Exception as error:  # noqa: BLE001 - a best-effort step must not block the disconnect (unreadable token, cache down)
-        logger.warning(
-            "Could not unsubscribe Instagram account %s from webhooks: %s", account.pk, type(error).__name__,
-            exc_info=True,
-        )
+    except Exception as error:  # noqa: BLE001 - a best-effort step must not block the unlink
+        _log_failure(error, "Could not unsubscribe Instagram account %s from webhooks", account.pk)
         return False
     logger.info("Unsubscribed Instagram account %s from webhooks.", account.pk)
     return True
+
+
+def _log_failure(error: Exception, message: str, *args: Any) -> None:
+    """Log a failed best-effort step: an Instagram error with its message, any other with its traceback."""
+    if isinstance(error, InstagramError):
+        logger.warning(message + ": %s", *args, error)
+    else:
+        logger.warning(message + ": %s", *args, type(error).__name__, exc_info=True)
