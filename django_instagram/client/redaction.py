@@ -64,8 +64,8 @@ def strip_credentials(url: str | None) -> str | None:
     if not url:
         return url
     parts = urlsplit(url)
-    kept = [pair for pair in parts.query.split("&") if pair and _parameter_name(pair) not in CREDENTIAL_PARAMETERS]
-    return urlunsplit(parts._replace(query="&".join(kept)))
+    other_pairs = [pair for pair in parts.query.split("&") if pair and _parameter_name(pair) not in CREDENTIAL_PARAMETERS]
+    return urlunsplit(parts._replace(query="&".join(other_pairs)))
 
 
 def _parameter_name(pair: str) -> str:

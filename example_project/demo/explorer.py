@@ -220,13 +220,13 @@ def _format_result(value: Any) -> str:
 def _printable(value: Any) -> Any:
     """Convert records and dataclasses into namespaces, which ``pprint`` wraps field by field."""
     if isinstance(value, Record):
-        shown = {name: _printable(getattr(value, name)) for name in value._fields if name not in value._hidden}
-        return _namespace_type(type(value).__name__)(**shown)
+        visible_fields = {name: _printable(getattr(value, name)) for name in value._fields if name not in value._hidden}
+        return _namespace_type(type(value).__name__)(**visible_fields)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        shown = {
+        visible_fields = {
             field.name: _printable(getattr(value, field.name)) for field in dataclasses.fields(value) if field.repr
         }
-        return _namespace_type(type(value).__name__)(**shown)
+        return _namespace_type(type(value).__name__)(**visible_fields)
     if isinstance(value, dict):
         return {key: _printable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
